@@ -98,6 +98,9 @@ class Card(Base):
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
+    # New cards are introduced by stars (most asked first), then in bank order.
+    __table_args__ = (Index("ix_cards_queue", "stars", "position"),)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

@@ -1,4 +1,4 @@
-"""Study sessions: bury an item until a time, mark reviews done ahead of schedule, record origin.
+"""Study sessions: bury items, flag reviews done ahead of schedule, record origin, index new cards.
 
 Revision ID: 0002
 Revises: 0001
@@ -22,9 +22,11 @@ def upgrade() -> None:
     with op.batch_alter_table("reviews") as batch:
         batch.add_column(sa.Column("ahead", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.add_column(sa.Column("source", sa.String(16), nullable=False, server_default="study"))
+    op.create_index("ix_cards_queue", "cards", ["stars", "position"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_cards_queue", table_name="cards")
     with op.batch_alter_table("reviews") as batch:
         batch.drop_column("source")
         batch.drop_column("ahead")
