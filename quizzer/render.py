@@ -20,7 +20,9 @@ def print_card(card: Any, lang: str = "both") -> None:
         parts.append(("问题", card.question_zh, "答案", card.answer_zh))
     if lang in ("en", "both"):
         parts.append(("Question", card.question_en, "Answer", card.answer_en))
+    from quizzer.mathtext import render_math
+
     for qh, q, ah, a in parts:
-        console.print(Markdown(f"## {qh}\n\n{q}\n\n## {ah}\n\n{a}"))
+        console.print(Markdown(render_math(f"## {qh}\n\n{q}\n\n## {ah}\n\n{a}")))
     if card.source:
         console.print(f"[dim]source: {card.source}[/dim]")
