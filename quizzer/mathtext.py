@@ -19,9 +19,36 @@ _SUB = dict(zip("0123456789+-=()aeijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈�
 _SIMPLE = re.compile(r"^[\w.\u0300-\u036f]+$")  # word characters, with accents such as m̂
 
 
+_SCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᵀ₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"
+# One factor: a number, or one symbol with accents and scripts (x, m̂, σ², wˡⱼₖ).
+_ATOM = re.compile(rf"^[∂∇Δ]?(\d+(\.\d+)?|[^\W\d_][\u0300-\u036f]*)[{_SCRIPTS}]*$")
+
+
 def _group(text: str) -> str:
     text = text.strip()
     return text if _SIMPLE.match(text) or len(text) <= 1 else f"({text})"
+
+
+def _top_level_has(text: str, chars: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth == 0 and ch in chars:
+            return True
+    return False
+
+
+def _numerator(text: str) -> str:
+    """Parenthesize a numerator only when it has a top-level sum: (a+b)/c, but (x-μ)²/c."""
+    text = text.strip()
+    return f"({text})" if _top_level_has(text, "+-−=<>±") or (" " in text and not _ATOM.match(text)) else text
+
+
+def _factor(text: str) -> str:
+    """Parenthesize a denominator unless it is a single factor: a/(2σ²), not a/2σ²."""
+    text = text.strip()
+    return text if _ATOM.match(text) else f"({text})"
 
 
 def _script(table: dict[str, str], marker: str, text: str) -> str:
@@ -58,7 +85,7 @@ def _converter() -> Any:
         return l2t.nodelist_to_text([args[i]]) if i < len(args) and args[i] is not None else ""
 
     def frac(n: Any, l2tobj: Any) -> str:
-        return f"{_group(arg_text(n, l2tobj, 0))}/{_group(arg_text(n, l2tobj, 1))}"
+        return f"{_numerator(arg_text(n, l2tobj, 0))}/{_factor(arg_text(n, l2tobj, 1))}"
 
     def sqrt(n: Any, l2tobj: Any) -> str:
         args = n.nodeargd.argnlist if n.nodeargd else []
@@ -97,6 +124,11 @@ def _converter() -> Any:
             MacroTextSpec("exp", simplify_repl="exp "),
             MacroTextSpec("max", simplify_repl="max "),
             MacroTextSpec("min", simplify_repl="min "),
+            MacroTextSpec("ne", simplify_repl="≠"),
+            MacroTextSpec("iff", simplify_repl="⇔"),
+            MacroTextSpec("det", simplify_repl="det "),
+            MacroTextSpec("arg", simplify_repl="arg "),
+            MacroTextSpec("xrightarrow", simplify_repl="─%(1)s→"),
             MacroTextSpec("quad", simplify_repl="  "),
             MacroTextSpec("qquad", simplify_repl="    "),
             MacroTextSpec(",", simplify_repl=" "),
@@ -109,8 +141,10 @@ def _converter() -> Any:
         ],
         prepend=True,
     )
-    for name in ("operatorname", "mathrm", "text", "mathbf", "boldsymbol"):
+    for name in ("operatorname", "mathrm", "text", "mathbf", "boldsymbol", "xrightarrow"):
         wdb.add_context_category(f"quizzer-arg-{name}", macros=[macrospec.MacroSpec(name, "{")], prepend=True)
+    for name in ("frac", "dfrac", "tfrac"):
+        wdb.add_context_category(f"quizzer-arg-{name}", macros=[macrospec.MacroSpec(name, "{{")], prepend=True)
 
     def convert(latex: str) -> str:
         walker = latexwalker.LatexWalker(latex, latex_context=wdb, tolerant_parsing=True)
