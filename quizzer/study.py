@@ -12,9 +12,9 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import case, delete, exists, func, or_, select
 
 from quizzer.errors import QuizzerError
 from quizzer.models import Card, CardState, Profile, Review, Topic
@@ -25,9 +25,11 @@ if TYPE_CHECKING:
     from quizzer.db import Database
     from quizzer.exercises import Exercise
 
-__all__ = ["QueueEntry", "Recorded", "StudyService", "derive_drill_rating", "drill_seed"]
+__all__ = ["LEARN_AHEAD", "QueueEntry", "Recorded", "StudyService", "derive_drill_rating", "drill_seed"]
 
 DUE_FETCH = 2000  # due rows examined per queue build (the index gives them oldest-due first)
+# A learning step due this soon may be taken early when nothing else is left (as Anki does).
+LEARN_AHEAD = dt.timedelta(minutes=20)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,16 @@ def derive_drill_rating(correct: bool, seconds: float, difficulty: int) -> int:
     if seconds <= target:
         return 3
     return 2
+
+
+def _is_ahead(previous: ItemState | None, now: dt.datetime) -> bool:
+    """Reviewed before it was due (cram); a learning step taken up to LEARN_AHEAD early is not."""
+    if previous is None or previous.due is None or previous.due <= now:
+        return False
+    import fsrs
+
+    learning = previous.state in (fsrs.State.Learning, fsrs.State.Relearning)
+    return not (learning and previous.due <= now + LEARN_AHEAD)
 
 
 def _state_from_row(row: CardState) -> ItemState:
@@ -123,34 +135,50 @@ class StudyService:
     ) -> list[QueueEntry]:
         """Due items (most overdue relative to stability first, ties by stars), then items brought
         forward for the interview date, then new items up to the day's limit."""
+        entries = self.due_queue(now, topic=topic, stars=stars, ahead_days=ahead_days)
+        entries += self.later_queue(now, day_start=day_start, topic=topic, stars=stars, new_limit=new_limit,
+                                    ahead_days=ahead_days, seen={e.item_id for e in entries})
+        return entries[:limit] if limit is not None else entries
+
+    def due_queue(self, now: dt.datetime, *, topic: str | None = None, stars: Sequence[int] | None = None,
+                  ahead_days: int = 0, fetch: int = DUE_FETCH) -> list[QueueEntry]:
+        """The first part of :meth:`queue`: items due now (or within ``ahead_days``), ordered among
+        the ``fetch`` longest-due ones; cheap to build."""
         horizon = now + dt.timedelta(days=ahead_days)
+        with self.db.session() as s:
+            rows = s.execute(
+                select(CardState.item_id, CardState.card_id, CardState.due, CardState.stability, Card.stars)
+                .join(Card, Card.id == CardState.card_id)
+                .where(CardState.profile_id == self.profile_id, CardState.due <= horizon, CardState.reps > 0,
+                       or_(CardState.buried_until.is_(None), CardState.buried_until <= now), *self._filters(topic, stars))
+                .order_by(CardState.due)
+                .limit(fetch)
+            ).all()
+
+        def overdue(row: Any) -> tuple[float, int, str]:
+            late = (now - row.due).total_seconds() / 86400
+            return (-late / max(row.stability or 0.1, 0.1), -row.stars, row.item_id)
+
+        return [QueueEntry(r.item_id, r.card_id, kind_of(r.item_id), "due" if r.due <= now else "ahead", r.stars)
+                for r in sorted(rows, key=overdue)]
+
+    def later_queue(self, now: dt.datetime, *, day_start: dt.datetime, topic: str | None = None,
+                    stars: Sequence[int] | None = None, new_limit: int | None = None, ahead_days: int = 0,
+                    seen: set[str] | frozenset[str] = frozenset()) -> list[QueueEntry]:
+        """The rest of :meth:`queue`: items brought forward for the interview, then new items.  On a
+        large bank this is the slow part, so a session may build it after the first card is shown."""
+        if ahead_days:
+            return []  # cram reviews what is scheduled; it introduces nothing
         filters = self._filters(topic, stars)
         entries: list[QueueEntry] = []
         with self.db.session() as s:
-            rows = s.execute(
-                select(CardState, Card.stars)
-                .join(Card, Card.id == CardState.card_id)
-                .where(CardState.profile_id == self.profile_id, CardState.due <= horizon, CardState.reps > 0,
-                       or_(CardState.buried_until.is_(None), CardState.buried_until <= now), *filters)
-                .order_by(CardState.due)
-                .limit(DUE_FETCH)
-            ).all()
-
-            def overdue(row: tuple[CardState, int]) -> tuple[float, int, str]:
-                st, card_stars = row
-                late = (now - st.due).total_seconds() / 86400
-                return (-late / max(st.stability or 0.1, 0.1), -card_stars, st.item_id)
-
-            for st, card_stars in sorted(rows, key=overdue):
-                reason = "due" if st.due <= now else "ahead"
-                entries.append(QueueEntry(st.item_id, st.card_id, kind_of(st.item_id), reason, card_stars))
-            if self.interview_date is not None and ahead_days == 0:
-                entries.extend(self._interview_items(s, now, filters, {e.item_id for e in entries}))
+            if self.interview_date is not None:
+                entries.extend(self._interview_items(s, now, filters, set(seen)))
             if new_limit is None:
                 new_limit = max(0, self.new_per_day - self.new_introduced_since(day_start))
-            if new_limit > 0 and ahead_days == 0:
+            if new_limit > 0:
                 entries.extend(self._new_items(s, now, filters, new_limit))
-        return entries[:limit] if limit is not None else entries
+        return entries
 
     def _interview_items(self, s, now: dt.datetime, filters: list, seen: set[str]) -> list[QueueEntry]:  # type: ignore[no-untyped-def]
         day = dt.datetime.combine(self.interview_date, dt.time(9), tzinfo=dt.timezone.utc)
@@ -180,20 +208,35 @@ class StudyService:
                                   CardState.item_id == Card.id + f":{kind.value}", *cond)
 
         order = (Card.stars.desc(), Card.position, Card.id)
-        recall = s.execute(select(Card.id, Card.stars).where(*filters, ~started(ItemKind.RECALL)).order_by(*order).limit(n)).all()
+        cols = (Card.id, Card.stars, Card.position)
+        recall = s.execute(select(*cols).where(*filters, ~started(ItemKind.RECALL)).order_by(*order).limit(n)).all()
         recall_learned = exists().where(CardState.profile_id == self.profile_id,
                                         CardState.item_id == Card.id + ":recall", CardState.reps > 0)
         drill = s.execute(
-            select(Card.id, Card.stars)
+            select(*cols)
             .where(*filters, Card.exercise.is_not(None), recall_learned, ~started(ItemKind.DRILL)).order_by(*order).limit(n)
         ).all()
-        merged = sorted([(-st, 0, cid, ItemKind.RECALL) for cid, st in recall] + [(-st, 1, cid, ItemKind.DRILL) for cid, st in drill])
-        return [QueueEntry(item_id(cid, kind), cid, kind, "new", -neg) for neg, _, cid, kind in merged[:n]]
+        # Stars first, recall before drill within a star level, then bank (topic) order.
+        merged = sorted([(-st, 0, pos, cid, ItemKind.RECALL) for cid, st, pos in recall]
+                        + [(-st, 1, pos, cid, ItemKind.DRILL) for cid, st, pos in drill])
+        return [QueueEntry(item_id(cid, kind), cid, kind, "new", -neg) for neg, _, _, cid, kind in merged[:n]]
 
     def count_due(self, when: dt.datetime) -> int:
         with self.db.session() as s:
             return int(s.scalar(select(func.count()).select_from(CardState).join(Card, Card.id == CardState.card_id).where(
                 CardState.profile_id == self.profile_id, CardState.reps > 0, CardState.due <= when, Card.retired.is_(False))) or 0)
+
+    def next_due(self, now: dt.datetime, *, topic: str | None = None, stars: Sequence[int] | None = None) -> dt.datetime | None:
+        """When the earliest studied item is (or was) due, counting burial; None when nothing was studied."""
+        shown = case((CardState.buried_until > CardState.due, CardState.buried_until), else_=CardState.due)
+        with self.db.session() as s:
+            return s.scalar(select(func.min(shown)).join(Card, Card.id == CardState.card_id).where(
+                CardState.profile_id == self.profile_id, CardState.reps > 0, *self._filters(topic, stars)))
+
+    def has_new(self, now: dt.datetime, *, topic: str | None = None, stars: Sequence[int] | None = None) -> bool:
+        """Whether any item has never been studied (regardless of the daily limit)."""
+        with self.db.session() as s:
+            return bool(self._new_items(s, now, self._filters(topic, stars), 1))
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -241,7 +284,7 @@ class StudyService:
             row = s.get(CardState, (self.profile_id, item))
             previous = _state_from_row(row) if row is not None and row.reps > 0 else None
             new = self.scheduler.review(previous or ItemState(item), rating, now)
-            ahead = previous is not None and previous.due is not None and previous.due > now
+            ahead = _is_ahead(previous, now)
             review = Review(
                 profile_id=self.profile_id, item_id=item, card_id=card_of(item), rating=rating, reviewed_at=now,
                 duration_ms=duration_ms, exercise_kind=exercise.kind if exercise else None,
@@ -282,6 +325,26 @@ class StudyService:
                     s.delete(row)
             else:
                 self._write_state(s, restored, row)
+            return restored
+
+    def rerate(self, review_id: int, rating: int) -> ItemState:
+        """Change the rating of an item's latest review and replay the item, in one transaction
+        (the learner overriding the rating derived for a drill answer)."""
+        if rating not in (1, 2, 3, 4):
+            raise QuizzerError(f"rating must be 1-4, not {rating!r}")
+        with self.db.transaction() as s:
+            review = s.get(Review, review_id)
+            if review is None or review.profile_id != self.profile_id:
+                raise QuizzerError("no such review to change")
+            later = s.scalar(select(func.count()).select_from(Review).where(
+                Review.profile_id == self.profile_id, Review.item_id == review.item_id, Review.id > review.id))
+            if later:
+                raise QuizzerError("only the latest review of an item can be changed")
+            review.rating = rating
+            s.flush()
+            restored = self._replay_item(s, review.item_id)
+            assert restored is not None
+            self._write_state(s, restored, s.get(CardState, (self.profile_id, review.item_id)))
             return restored
 
     def _replay_item(self, s, item: str) -> ItemState | None:  # type: ignore[no-untyped-def]
