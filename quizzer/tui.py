@@ -209,8 +209,8 @@ class StudyScreen:
         self._add(mark)
         for lang in self._langs():
             text = verdict.feedback(lang)
-            if text:
-                self._add(Text(text))
+            if text:  # feedback may carry $...$ math, like the solution
+                self._add(_md(text))
 
     def menu(self) -> None:
         self.console.print("[bold]u[/] undo · [bold]s[/] skip · [bold]q[/] quit · any other key: back to the answer")
