@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "AnswerFormatError",
+    "CalcError",
     "ContentError",
     "DatabaseError",
     "DependencyError",
@@ -63,3 +64,7 @@ class ExportError(QuizzerError):
 
 class DependencyError(QuizzerError):
     """An optional dependency is missing; the message names the extra to install."""
+
+
+class CalcError(QuizzerError):
+    """The calculator was given arguments that break a rule (the message names it)."""

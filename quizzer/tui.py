@@ -10,9 +10,8 @@ what is on the terminal is always exactly the current state.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from quizzer.errors import QuizzerError
 from quizzer.keys import CTRL_C, CTRL_D, ENTER, Keyboard
@@ -54,25 +53,10 @@ def format_clock(delta: dt.timedelta) -> str:
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
-# Display math ($$...$$) with at most one line break on each side: it often sits inside a list item
-# or paragraph, so it becomes an indented line of that block rather than a block of its own.
-_DISPLAY = re.compile(r"[ \t]*\n?[ \t]*\$\$(.+?)\$\$[ \t]*\n?", re.S)
-_MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-@functools.lru_cache(maxsize=64)
 def _md(text: str) -> RenderableType:
-    """Markdown with math as Unicode (cached: a screen is redrawn on every key)."""
-    from rich.markdown import Markdown
+    from quizzer.render import markdown
 
-    from quizzer.mathtext import latex_to_unicode, render_math
-
-    def display(m: re.Match[str]) -> str:
-        formula = latex_to_unicode(m.group(1)).replace("\n", " ")
-        # Hard line breaks around it; the entity indent survives a paragraph start (spaces would not).
-        return "  \n&emsp;&emsp;" + _MD_PUNCT.sub(r"\\\1", formula) + "  \n"
-
-    return Markdown(render_math(_DISPLAY.sub(display, text.strip()).replace("  \n  \n", "  \n")))
+    return markdown(text)
 
 
 class StudyScreen:
