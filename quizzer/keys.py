@@ -13,7 +13,8 @@ from __future__ import annotations
 import codecs
 import os
 import sys
-from typing import IO, Callable
+from collections.abc import Callable
+from typing import IO
 
 __all__ = ["BACKSPACE", "CTRL_C", "CTRL_D", "ENTER", "ESC", "Keyboard"]
 

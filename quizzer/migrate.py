@@ -70,7 +70,7 @@ def status(engine: Engine) -> Status:
 
 def backup_sqlite(path: Path, now: dt.datetime | None = None) -> Path:
     """Copy a SQLite file (consistently, WAL included) to ``<name>.<UTC timestamp>.bak`` beside it."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     target = path.with_name(f"{path.name}.{now.strftime('%Y%m%dT%H%M%S%fZ')}.bak")
     src = sqlite3.connect(str(path))
     try:

@@ -8,7 +8,7 @@ test checks that the two agree.  Review rows are an append-only log: scheduling 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -44,20 +44,20 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: Optional[dt.datetime], dialect: Any) -> Optional[dt.datetime]:
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; pass a timezone-aware UTC datetime")
-        value = value.astimezone(dt.timezone.utc)
+        value = value.astimezone(dt.UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: Optional[dt.datetime], dialect: Any) -> Optional[dt.datetime]:
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc)
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -90,7 +90,7 @@ class Card(Base):
     question_en: Mapped[str] = mapped_column(Text)
     answer_zh: Mapped[str] = mapped_column(Text)
     answer_en: Mapped[str] = mapped_column(Text)
-    exercise: Mapped[Optional[str]] = mapped_column(String(64))
+    exercise: Mapped[str | None] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(300), default="")
     path: Mapped[str] = mapped_column(String(300), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -124,9 +124,9 @@ class Profile(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     desired_retention: Mapped[float] = mapped_column(Float, default=0.9)
-    parameters: Mapped[Optional[list[float]]] = mapped_column(JSON)
+    parameters: Mapped[list[float] | None] = mapped_column(JSON)
     new_per_day: Mapped[int] = mapped_column(Integer, default=10)
-    interview_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    interview_date: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
@@ -138,14 +138,14 @@ class CardState(Base):
     item_id: Mapped[str] = mapped_column(String(160), primary_key=True)  # "<card id>:recall" / ":drill"
     card_id: Mapped[str] = mapped_column(ForeignKey("cards.id"), index=True)
     state: Mapped[int] = mapped_column(Integer)  # fsrs.State value
-    step: Mapped[Optional[int]] = mapped_column(Integer)
-    stability: Mapped[Optional[float]] = mapped_column(Float)
-    difficulty: Mapped[Optional[float]] = mapped_column(Float)
+    step: Mapped[int | None] = mapped_column(Integer)
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
     due: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    last_review: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    last_review: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     reps: Mapped[int] = mapped_column(Integer, default=0)
     lapses: Mapped[int] = mapped_column(Integer, default=0)
-    buried_until: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    buried_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_card_states_profile_due", "profile_id", "due"),)
 
@@ -160,12 +160,12 @@ class Review(Base):
     card_id: Mapped[str] = mapped_column(ForeignKey("cards.id"), index=True)
     rating: Mapped[int] = mapped_column(Integer)  # 1 Again, 2 Hard, 3 Good, 4 Easy
     reviewed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    duration_ms: Mapped[Optional[int]] = mapped_column(Integer)
-    exercise_kind: Mapped[Optional[str]] = mapped_column(String(64))
-    seed: Mapped[Optional[int]] = mapped_column(Integer)
-    difficulty: Mapped[Optional[int]] = mapped_column(Integer)
-    response: Mapped[Optional[str]] = mapped_column(Text)
-    verdict: Mapped[Optional[str]] = mapped_column(String(16))
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    exercise_kind: Mapped[str | None] = mapped_column(String(64))
+    seed: Mapped[int | None] = mapped_column(Integer)
+    difficulty: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[str | None] = mapped_column(Text)
+    verdict: Mapped[str | None] = mapped_column(String(16))
     ahead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # reviewed before due (cram)
     source: Mapped[str] = mapped_column(String(16), default="study", server_default="study")  # study, sheet
 

@@ -55,7 +55,7 @@ MAX_SIMULATED_REVIEWS = 64  # a guard: Good ratings reach any horizon in far few
 
 def interview_moment(date: dt.date) -> dt.datetime:
     """The moment recall is predicted for: 09:00 UTC on the interview date."""
-    return dt.datetime.combine(date, dt.time(INTERVIEW_HOUR), tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(date, dt.time(INTERVIEW_HOUR), tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def create_profile(session: Session, name: str, *, desired_retention: float = 0.
         name=name,
         desired_retention=desired_retention,
         new_per_day=10,
-        created_at=now or dt.datetime.now(dt.timezone.utc),
+        created_at=now or dt.datetime.now(dt.UTC),
     )
     session.add(profile)
     session.flush()

@@ -36,7 +36,7 @@ DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.Scheduler().parameters)
 _FUZZ_LOCK = threading.Lock()
 
 
-class ItemKind(str, enum.Enum):
+class ItemKind(enum.StrEnum):
     """What gets scheduled: recalling a card's answer, or drilling a fresh exercise of it."""
 
     RECALL = "recall"

@@ -43,14 +43,14 @@ QUICK_FETCH = 50  # due items read before the first card is shown; the rest righ
 
 
 def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _local_at(date: dt.date, tz: dt.tzinfo | None) -> dt.datetime:
     at = dt.time(DAY_START_HOUR)
     # A naive datetime's astimezone() reads it as system local time, DST included.
     local = dt.datetime.combine(date, at) if tz is None else dt.datetime.combine(date, at, tzinfo=tz)
-    return local.astimezone(dt.timezone.utc)
+    return local.astimezone(dt.UTC)
 
 
 def _study_date(now: dt.datetime, tz: dt.tzinfo | None) -> dt.date:

@@ -266,8 +266,8 @@ def gather_stats(db: Database, profile: str, now: dt.datetime, tz: dt.tzinfo, *,
         raise QuizzerError("the number of days must be at least 1")
     svc = StudyService(db, profile, now=now)
     today = now.astimezone(tz).date()
-    start = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time(), tzinfo=tz).astimezone(dt.timezone.utc)
-    horizon = dt.datetime.combine(today + dt.timedelta(days=FORECAST_DAYS), dt.time(), tzinfo=tz).astimezone(dt.timezone.utc)
+    start = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time(), tzinfo=tz).astimezone(dt.UTC)
+    horizon = dt.datetime.combine(today + dt.timedelta(days=FORECAST_DAYS), dt.time(), tzinfo=tz).astimezone(dt.UTC)
     with db.session() as s:
         names = {t.id: t.name_en for t in s.scalars(select(Topic).order_by(Topic.position, Topic.id))}
         recent = select(Review.item_id).where(Review.profile_id == svc.profile_id, Review.reviewed_at >= start).distinct()

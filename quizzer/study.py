@@ -181,7 +181,7 @@ class StudyService:
         return entries
 
     def _interview_items(self, s, now: dt.datetime, filters: list, seen: set[str]) -> list[QueueEntry]:  # type: ignore[no-untyped-def]
-        day = dt.datetime.combine(self.interview_date, dt.time(9), tzinfo=dt.timezone.utc)
+        day = dt.datetime.combine(self.interview_date, dt.time(9), tzinfo=dt.UTC)
         if day <= now:
             return []
         rows = s.execute(

@@ -46,7 +46,7 @@ class SyncReport:
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or dt.datetime.now(dt.timezone.utc)
+    return now or dt.datetime.now(dt.UTC)
 
 
 def sync(db: Database, bundle: ContentBundle, *, now: dt.datetime | None = None, source: str | None = None) -> SyncReport:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.pgserver import PgServer, find_bindir
 
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 _counter = itertools.count()
 
 

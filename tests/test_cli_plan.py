@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from quizzer.cli import cli
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture

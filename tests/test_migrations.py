@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, inspect, select, text
@@ -105,8 +104,8 @@ def test_opening_a_database_at_head_does_not_import_alembic(tmp_path):
     url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
     open_database(url, sync_bundled=False).close()
     code = (
-        "import sys; from quizzer.db import open_database; open_database(%r, sync_bundled=False).close();"
-        "print('alembic' in sys.modules)" % url
+        f"import sys; from quizzer.db import open_database; open_database({url!r}, sync_bundled=False).close();"
+        "print('alembic' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"

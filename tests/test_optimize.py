@@ -30,7 +30,7 @@ from tests.conftest import NOW
 
 pytest.importorskip("fsrs_rs_python")
 
-T0 = dt.datetime(2025, 11, 1, 8, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2025, 11, 1, 8, tzinfo=dt.UTC)
 # The model the synthetic learner follows: higher initial stabilities and a steeper decay than the defaults.
 TRUE = (0.6, 2.5, 6.0, 20.0, *DEFAULT_PARAMETERS[4:20], 0.35)
 # A deliberately bad start: everything looks remembered for months, and forgetting is very steep.

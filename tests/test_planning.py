@@ -27,7 +27,7 @@ from quizzer.sync import sync
 from tests.conftest import NOW
 
 INTERVIEW = dt.date(2026, 12, 15)  # 22 days after NOW (2026-11-23 09:00 UTC)
-DAY = dt.datetime(2026, 12, 15, 9, 0, tzinfo=dt.timezone.utc)
+DAY = dt.datetime(2026, 12, 15, 9, 0, tzinfo=dt.UTC)
 W20 = 0.1542  # FSRS-6 default decay, the fsrs library's parameters[20]
 F = 0.9 ** (-1 / W20) - 1
 
@@ -152,7 +152,7 @@ def test_readiness_refuses_a_past_date_and_naive_times():
     with pytest.raises(ValueError):
         readiness([], Scheduler(), NOW.replace(tzinfo=None), INTERVIEW)
     # the interview day itself: no days left, nothing brought forward once 09:00 has passed
-    late = readiness(constructed_items(), Scheduler(), dt.datetime(2026, 12, 15, 10, tzinfo=dt.timezone.utc), INTERVIEW)
+    late = readiness(constructed_items(), Scheduler(), dt.datetime(2026, 12, 15, 10, tzinfo=dt.UTC), INTERVIEW)
     assert late.days_left == 0 and late.bring_forward == ()
 
 

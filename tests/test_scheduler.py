@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from quizzer.scheduler import ItemState, ReviewEvent, Scheduler, card_of, item_id, kind_of
 
-T0 = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
 
 
 def history(seed: int, n: int) -> list[tuple[int, dt.datetime]]:

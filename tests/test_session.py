@@ -20,7 +20,7 @@ from quizzer.study import StudyService
 from quizzer.sync import sync
 from tests.conftest import NOW
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 class Clock:
@@ -175,7 +175,7 @@ def test_due_items_first_most_overdue_relative_to_stability_then_stars(db, servi
 
 
 def test_first_card_from_a_quick_read_then_the_full_order(db, service, monkeypatch):
-    for k, (item, days) in enumerate([("t1-a-one:recall", 30), ("t2-a-three:recall", 20), ("t1-b-three:recall", 10)]):
+    for item, days in [("t1-a-one:recall", 30), ("t2-a-three:recall", 20), ("t1-b-three:recall", 10)]:
         service.record(item, 1, NOW - dt.timedelta(days=days))
     clock = Clock(NOW)
     full = [e.item_id for e in service.queue(NOW, day_start=day_start(NOW, UTC), new_limit=2)]

@@ -21,7 +21,7 @@ from quizzer.sync import sync
 from tests.conftest import NOW
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # UTC+8, no daylight saving: NOW is 17:00 on 2026-11-23 there
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:

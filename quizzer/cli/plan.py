@@ -16,7 +16,7 @@ __all__ = ["optimize", "plan", "stats"]
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _console() -> Any:
@@ -62,7 +62,7 @@ def _local_zone() -> dt.tzinfo:
                 return ZoneInfo(name)
             except (ZoneInfoNotFoundError, ValueError):
                 continue
-    return dt.datetime.now().astimezone().tzinfo or dt.timezone.utc
+    return dt.datetime.now().astimezone().tzinfo or dt.UTC
 
 
 # -- plan --------------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import importlib
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from quizzer.errors import ExerciseError
 from quizzer.exercises.types import Draft, Exercise

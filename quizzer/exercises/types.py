@@ -10,15 +10,15 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any, Union
+from typing import Any
 
 __all__ = ["Draft", "Exercise", "Expected", "Misconception", "Rule", "Value"]
 
 # A typed answer is a number, a tuple of numbers (vector or tuple of sizes), or a word (choice).
-Value = Union[int, float, tuple[Union[int, float], ...], str]
+Value = int | float | tuple[int | float, ...] | str
 
 
-class Rule(str, enum.Enum):
+class Rule(enum.StrEnum):
     """How a typed answer is compared with the expected one."""
 
     EXACT = "exact"  # integers (or tuples of integers): must be equal

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.make_bank import make_bank  # noqa: E402
+from tests.benchmarks.make_bank import make_bank
 
 REPEAT = 15
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from quizzer.optimize import fit_parameters, histories, training_items, usable_reviews  # noqa: E402
-from quizzer.scheduler import DEFAULT_PARAMETERS, ReviewEvent  # noqa: E402
+from quizzer.optimize import fit_parameters, histories, training_items, usable_reviews
+from quizzer.scheduler import DEFAULT_PARAMETERS, ReviewEvent
 
 DEFAULT_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "review_logs_josh.csv"
 REPEAT = 5
@@ -29,7 +29,7 @@ REPEAT = 5
 def load(path: Path) -> list[ReviewEvent]:
     with path.open(newline="", encoding="utf-8") as f:
         return [ReviewEvent(f"{row['card_id']}:recall", int(row["review_rating"]),
-                            dt.datetime.fromisoformat(row["review_time"]).astimezone(dt.timezone.utc),
+                            dt.datetime.fromisoformat(row["review_time"]).astimezone(dt.UTC),
                             int(row["review_duration"]) if row["review_duration"] else None)
                 for row in csv.DictReader(f)]
 

@@ -41,7 +41,7 @@ SCREEN = re.compile(rb"reveal|type the answer")  # the footer of a freshly shown
 
 
 def _ts(t: dt.datetime) -> str:
-    return t.astimezone(dt.timezone.utc).replace(tzinfo=None).strftime(TS)
+    return t.astimezone(dt.UTC).replace(tzinfo=None).strftime(TS)
 
 
 # -- building the database ---------------------------------------------------------------------
@@ -52,7 +52,7 @@ def _simulate(args: tuple[list[tuple[str, str, int]], int, float]) -> tuple[list
     from quizzer.study import drill_seed
 
     items, profile_id, now_ts = args
-    now = dt.datetime.fromtimestamp(now_ts, dt.timezone.utc)
+    now = dt.datetime.fromtimestamp(now_ts, dt.UTC)
     sched = Scheduler()
     reviews, states = [], []
     for item, kind, n in items:
@@ -116,7 +116,10 @@ def _spawn(py: str, db: Path, extra_env: dict[str, str] | None = None):  # type:
 
     env = dict(os.environ, **(extra_env or {}))
     env.pop("QUIZZER_PROFILE", None)
-    return pexpect.spawn(py, ["-m", "quizzer", "--db", str(db), "--lang", "en", "study"], env=env, dimensions=(40, 120), timeout=30)
+    child = pexpect.spawn(py, ["-m", "quizzer", "--db", str(db), "--lang", "en", "study"], env=env, dimensions=(40, 120),
+                          timeout=30)
+    child.delaybeforesend = None  # pexpect sleeps 50 ms before every send by default: not the app's time
+    return child
 
 
 def first_card_times(py: str, db: Path, repeat: int) -> tuple[float, float]:
@@ -194,11 +197,11 @@ def main() -> None:
     path = args.db or Path(tempfile.mkdtemp()) / "bench-study.sqlite3"
     if not path.exists():
         t = time.perf_counter()
-        build(path, args.cards, args.reviews, dt.datetime.now(dt.timezone.utc))
+        build(path, args.cards, args.reviews, dt.datetime.now(dt.UTC))
         print(f"built {path}: {args.cards:,} cards, {args.reviews:,} reviews in {time.perf_counter() - t:.0f} s")
     con = sqlite3.connect(path)
     n_cards, n_reviews, n_states = (con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("cards", "reviews", "card_states"))
-    due = con.execute("SELECT count(*) FROM card_states WHERE due <= ?", (_ts(dt.datetime.now(dt.timezone.utc)),)).fetchone()[0]
+    due = con.execute("SELECT count(*) FROM card_states WHERE due <= ?", (_ts(dt.datetime.now(dt.UTC)),)).fetchone()[0]
     con.close()
     print(f"database: {n_cards:,} cards, {n_reviews:,} reviews, {n_states:,} item states, {due:,} due now; "
           f"{path.stat().st_size / 1e6:.0f} MB")
