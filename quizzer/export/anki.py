@@ -1,0 +1,553 @@
+"""Anki packages (``.apkg``) of the question bank and of seeded exercise variants, built with genanki.
+
+What ends up in a package, and why it can be imported again without duplicates:
+
+* Two note types with fixed ids: *quizzer question* (fields Question, Answer, Stars, Topic, Source,
+  Id) and *quizzer exercise* (Prompt, Answer, Solution, Kind, Seed).  Changing an id would make Anki
+  see a different note type, so they are constants.
+* One deck per topic under the parent deck ``Deep Learning Interview``; the sub-deck carries the
+  topic's English name (its Chinese name when the export is Chinese only).  Deck ids come from a
+  hash of the topic id.  Anki matches decks by name when it imports.
+* A question note's GUID is ``guid_for("quizzer", card id)``; an exercise note's is
+  ``guid_for("quizzer", kind, seed, difficulty)``.  Exercise variants use seeds 1..N, so exporting
+  again gives the same GUIDs and Anki updates the notes it already has.
+* Anki replaces an existing note only when the incoming one is *newer* (its modification time, in
+  whole seconds, is greater).  Every note therefore carries the export's wall-clock time; two
+  exports within the same second cannot update each other.
+* Markdown becomes HTML through markdown-it (tables enabled, raw HTML escaped); ``$...$`` and
+  ``$$...$$`` become MathJax's ``\\(...\\)`` and ``\\[...\\]``, Anki's own math, and nothing inside
+  them is touched by the Markdown parser.
+
+genanki is imported only when a package is built.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import io
+import os
+import re
+import sqlite3
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from quizzer.errors import ExportError
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+    from quizzer.content import CardSpec, ContentBundle, TopicSpec
+
+__all__ = [
+    "EXERCISE_DIFFICULTY",
+    "EXERCISE_MODEL_ID",
+    "PARENT_DECK",
+    "QUESTION_MODEL_ID",
+    "AnkiExport",
+    "PreparedNote",
+    "deck_id",
+    "deck_name",
+    "export_anki",
+    "markdown_to_html",
+    "prepare_notes",
+    "select_cards",
+    "write_package",
+]
+
+# Fixed for good: Anki identifies note types by these ids.
+QUESTION_MODEL_ID = 1_733_402_611
+EXERCISE_MODEL_ID = 1_733_402_612
+PARENT_DECK = "Deep Learning Interview"
+PARENT_DECK_ID = 1_733_402_600
+# The difficulty of exported exercise variants: the default of `quizzer exercise`, so the command
+# printed on the back of an exercise card re-creates it.
+EXERCISE_DIFFICULTY = 2
+GUID_NAMESPACE = "quizzer"
+LANGS = ("zh", "en", "both")
+
+Progress = Callable[[int, int], None]
+
+
+# --------------------------------------------------------------------------- Markdown and math
+
+_INLINE_MATH = re.compile(r"\$(?![\s$])((?:[^$\\\n]|\\.)+?)(?<![\s\\])\$(?!\d)")
+_INLINE_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+
+
+def _math_inline_rule(state: Any, silent: bool) -> bool:
+    """``$$...$$`` inside a paragraph (display) and ``$...$`` (inline), consumed whole."""
+    src, pos = state.src, state.pos
+    if src[pos] != "$":
+        return False
+    if src.startswith("$$", pos):
+        m = _INLINE_DISPLAY.match(src, pos, state.posMax)
+        kind = "math_display"
+    else:
+        m = _INLINE_MATH.match(src, pos, state.posMax)
+        kind = "math_inline"
+    if m is None or not m.group(1).strip():
+        return False
+    if not silent:
+        token = state.push(kind, "math", 0)
+        token.content = m.group(1)
+        token.markup = "$$" if kind == "math_display" else "$"
+    state.pos = m.end()
+    return True
+
+
+def _math_block_rule(state: Any, start: int, end: int, silent: bool) -> bool:
+    """A ``$$`` block starting a line and ending with ``$$`` at the end of the same or a later line."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    begin = state.bMarks[start] + state.tShift[start]
+    first = state.src[begin:state.eMarks[start]].rstrip()
+    if not first.startswith("$$"):
+        return False
+    rest = first[2:]
+    if rest.endswith("$$") and rest[:-2].strip():  # one line: $$ ... $$
+        if "$$" in rest[:-2]:
+            return False
+        content, close = rest[:-2], start
+    else:
+        if "$$" in rest:
+            return False  # "$$a$$ and more": inline display math in a paragraph
+        close = start
+        while True:
+            close += 1
+            if close >= end:
+                return False  # never closed: leave it to the paragraph
+            lo = state.bMarks[close] + state.tShift[close]
+            hi = state.eMarks[close]
+            if lo < hi and state.sCount[close] < state.blkIndent:
+                return False
+            line = state.src[lo:hi].rstrip()
+            if line.endswith("$$"):
+                if "$$" in line[:-2]:
+                    return False
+                middle = state.getLines(start + 1, close, state.sCount[start], False)
+                content = "\n".join(part for part in (rest, middle, line[:-2]) if part.strip())
+                break
+    if silent:
+        return True
+    token = state.push("math_block", "math", 0)
+    token.block = True
+    token.content = content
+    token.markup = "$$"
+    token.map = [start, close + 1]
+    state.line = close + 1
+    return True
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md.inline.ruler.before("escape", "math", _math_inline_rule)
+    md.block.ruler.before("fence", "math_block", _math_block_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.add_render_rule("math_inline", lambda self, tokens, i, options, env: rf"\({_escape(tokens[i].content)}\)")
+    md.add_render_rule("math_display", lambda self, tokens, i, options, env: rf"\[{_escape(tokens[i].content.strip())}\]")
+    md.add_render_rule(
+        "math_block", lambda self, tokens, i, options, env: f'<div class="math">\\[{_escape(tokens[i].content.strip())}\\]</div>\n'
+    )
+    return md
+
+
+def markdown_to_html(text: str) -> str:
+    """Card Markdown as HTML for Anki, with math as MathJax delimiters (``\\(..\\)``, ``\\[..\\]``)."""
+    return _markdown().render(text.strip()).strip()
+
+
+# --------------------------------------------------------------------------- decks and notes
+
+
+def _stable_id(*parts: str) -> int:
+    digest = hashlib.sha256("\x1f".join(parts).encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+
+
+def deck_id(topic_id: str) -> int:
+    """The fixed id of a topic's deck (from a hash of the topic id)."""
+    return _stable_id("quizzer-deck", topic_id)
+
+
+def deck_name(topic: TopicSpec, lang: str) -> str:
+    """``Deep Learning Interview::<English topic name>``; the Chinese name for a Chinese-only export."""
+    return f"{PARENT_DECK}::{topic.name_zh if lang == 'zh' else topic.name_en}"
+
+
+def _tag(text: str) -> str:
+    return "_".join(text.split())  # Anki tags are separated by spaces
+
+
+def _sides(lang: str, zh: str, en: str) -> str:
+    """One side of a note: Chinese, English, or both (Chinese first) in separated blocks."""
+    parts = []
+    if lang in ("zh", "both") and zh.strip():
+        parts.append(f'<div class="lang lang-zh" lang="zh-Hans">{markdown_to_html(zh)}</div>')
+    if lang in ("en", "both") and en.strip():
+        parts.append(f'<div class="lang lang-en" lang="en">{markdown_to_html(en)}</div>')
+    return '\n<hr class="lang-sep">\n'.join(parts)
+
+
+def _topic_label(topic: TopicSpec, lang: str) -> str:
+    if lang == "zh":
+        return topic.name_zh
+    if lang == "en":
+        return topic.name_en
+    return f"{topic.name_zh} · {topic.name_en}"
+
+
+@dataclass(frozen=True)
+class PreparedNote:
+    """A note ready for genanki: which note type, which deck, its field strings, tags and GUID."""
+
+    model: str  # "question" or "exercise"
+    topic: str  # topic id, selects the deck
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    guid: str
+
+
+@dataclass(frozen=True)
+class AnkiExport:
+    """What ``export_anki`` wrote."""
+
+    path: Path
+    question_notes: int
+    exercise_notes: int
+    decks: tuple[str, ...]  # the parent deck and one deck per exported topic
+    size: int  # bytes
+    lang: str
+
+    @property
+    def notes(self) -> int:
+        return self.question_notes + self.exercise_notes
+
+
+def select_cards(bundle: ContentBundle, topics: Sequence[str] = (), stars: int | None = None) -> list[CardSpec]:
+    """The cards of ``topics`` (all when empty) with exactly ``stars`` stars (any when None), in bank order."""
+    known = [t.id for t in bundle.topics]
+    unknown = [t for t in topics if t not in known]
+    if unknown:
+        raise ExportError(f"unknown topic {', '.join(map(repr, unknown))}; the topics are: {', '.join(known)}")
+    cards = [c for c in bundle.cards if (not topics or c.topic in topics) and (stars is None or c.stars == stars)]
+    if not cards:
+        what = f"topic {', '.join(topics)}" if topics else "the content"
+        raise ExportError(f"no cards with {stars} stars in {what}; nothing to export (try another --stars)")
+    return cards
+
+
+def _question_note(card: CardSpec, topic: TopicSpec, lang: str) -> PreparedNote:
+    from genanki import guid_for
+
+    tags = [f"topic::{card.topic}", f"stars::{card.stars}", *(_tag(t) for t in card.tags)]
+    if card.exercise:
+        tags.append(f"exercise::{card.exercise}")
+    fields = (
+        _sides(lang, card.question_zh, card.question_en),
+        _sides(lang, card.answer_zh, card.answer_en),
+        "★" * card.stars,
+        _escape(_topic_label(topic, lang)),
+        _escape(card.source),
+        _escape(card.id),
+    )
+    return PreparedNote("question", card.topic, fields, tuple(dict.fromkeys(tags)), guid_for(GUID_NAMESPACE, card.id))
+
+
+def _exercise_note(kind: str, seed: int, cards: list[CardSpec], lang: str) -> PreparedNote:
+    from genanki import guid_for
+
+    from quizzer.exercises import generate
+
+    ex = generate(kind, seed, EXERCISE_DIFFICULTY)
+    stars = max(c.stars for c in cards)
+    tags = [f"topic::{cards[0].topic}", f"stars::{stars}", f"exercise::{kind}", *(f"card::{c.id}" for c in cards)]
+    fields = (
+        _sides(lang, ex.prompt_zh, ex.prompt_en),
+        _escape(ex.answer.display()),
+        _sides(lang, ex.solution_zh, ex.solution_en),
+        _escape(kind),
+        str(seed),
+    )
+    return PreparedNote("exercise", cards[0].topic, fields, tuple(dict.fromkeys(tags)),
+                        guid_for(GUID_NAMESPACE, kind, seed, EXERCISE_DIFFICULTY))
+
+
+def prepare_notes(
+    bundle: ContentBundle,
+    cards: Iterable[CardSpec],
+    *,
+    lang: str = "both",
+    variants: int = 5,
+    progress: Progress | None = None,
+) -> list[PreparedNote]:
+    """Question notes for ``cards`` and ``variants`` exercise notes (seeds 1..N) per exercise kind they name.
+
+    A kind named by several cards gets one set of variants, in the deck of the first of them.
+    ``progress(done, total)`` is called after each note.
+    """
+    if lang not in LANGS:
+        raise ExportError(f"language must be zh, en or both, not {lang!r}")
+    if not 0 <= variants <= 100:
+        raise ExportError(f"variants must be between 0 and 100, not {variants}")
+    cards = list(cards)
+    topics = {t.id: t for t in bundle.topics}
+    by_kind: dict[str, list[CardSpec]] = {}
+    for card in cards:
+        if card.exercise:
+            by_kind.setdefault(card.exercise, []).append(card)
+    total = len(cards) + len(by_kind) * variants
+    notes: list[PreparedNote] = []
+
+    def add(note: PreparedNote) -> None:
+        notes.append(note)
+        if progress is not None:
+            progress(len(notes), total)
+
+    for card in cards:
+        add(_question_note(card, topics[card.topic], lang))
+    for kind, named_by in by_kind.items():
+        for seed in range(1, variants + 1):
+            add(_exercise_note(kind, seed, named_by, lang))
+    return notes
+
+
+# --------------------------------------------------------------------------- note types
+
+_CSS = """\
+.card {
+  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+    "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei",
+    "WenQuanYi Micro Hei", sans-serif;
+  font-size: 18px;
+  line-height: 1.6;
+  text-align: left;
+  color: #1f2328;
+  background-color: #ffffff;
+  max-width: 46em;
+  margin: 0 auto;
+  padding: 0.8em 1em;
+  overflow-wrap: break-word;
+}
+.meta { font-size: 0.8em; color: #656d76; margin-bottom: 0.6em; }
+.stars { color: #bf8700; letter-spacing: 0.1em; margin-right: 0.5em; }
+.kind { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.lang-sep { border: none; border-top: 1px dashed #d0d7de; margin: 1em 0; }
+hr#answer { border: none; border-top: 2px solid #d0d7de; margin: 1.2em 0; }
+h1, h2, h3, h4 { font-size: 1.05em; margin: 1em 0 0.4em; }
+p, ul, ol { margin: 0.5em 0; }
+ul, ol { padding-left: 1.4em; }
+code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Noto Sans Mono CJK SC", monospace;
+  font-size: 0.9em; background: #f3f4f6; border-radius: 4px; }
+code { padding: 0.1em 0.3em; }
+pre { padding: 0.6em 0.8em; overflow-x: auto; }
+pre code { padding: 0; background: none; }
+table { border-collapse: collapse; margin: 0.6em 0; display: block; overflow-x: auto; max-width: 100%; }
+th, td { border: 1px solid #d0d7de; padding: 0.3em 0.6em; }
+th { background: #f6f8fa; }
+.math { overflow-x: auto; overflow-y: hidden; margin: 0.5em 0; }
+mjx-container[display="true"] { overflow-x: auto; overflow-y: hidden; }
+.value { font-size: 1.4em; font-weight: 600; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.footer { margin-top: 1.2em; font-size: 0.75em; color: #656d76; }
+.footer code { background: none; }
+.nightMode.card, .night_mode.card, .nightMode .card, .night_mode .card {
+  color: #e6edf3; background-color: #1e1f22;
+}
+.nightMode .meta, .night_mode .meta, .nightMode .footer, .night_mode .footer { color: #9198a1; }
+.nightMode .stars, .night_mode .stars { color: #e3b341; }
+.nightMode code, .night_mode code, .nightMode pre, .night_mode pre { background: #2d2f34; }
+.nightMode pre code, .night_mode pre code { background: none; }
+.nightMode th, .night_mode th { background: #2d2f34; }
+.nightMode th, .night_mode th, .nightMode td, .night_mode td { border-color: #3d444d; }
+.nightMode .lang-sep, .night_mode .lang-sep, .nightMode hr#answer, .night_mode hr#answer { border-top-color: #3d444d; }
+@media (max-width: 480px) { .card { font-size: 16px; padding: 0.5em 0.6em; } }
+"""
+
+_QUESTION_FRONT = """\
+<div class="meta"><span class="stars">{{Stars}}</span><span class="topic">{{Topic}}</span></div>
+<div class="question">{{Question}}</div>"""
+
+_QUESTION_BACK = """\
+{{FrontSide}}
+<hr id="answer">
+<div class="answer">{{Answer}}</div>
+<div class="footer">{{#Source}}<span class="source">{{Source}}</span> · {{/Source}}<span class="card-id">{{Id}}</span></div>"""
+
+_EXERCISE_FRONT = """\
+<div class="meta"><span class="kind">{{Kind}}</span> · seed {{Seed}}</div>
+<div class="prompt">{{Prompt}}</div>"""
+
+_EXERCISE_BACK = """\
+{{FrontSide}}
+<hr id="answer">
+<div class="value">{{Answer}}</div>
+<div class="solution">{{Solution}}</div>
+<div class="footer"><code>quizzer exercise {{Kind}} --seed {{Seed}} --solution</code></div>"""
+
+
+@functools.cache
+def _models() -> dict[str, Any]:
+    import genanki
+
+    question = genanki.Model(
+        QUESTION_MODEL_ID,
+        "quizzer question",
+        fields=[{"name": n} for n in ("Question", "Answer", "Stars", "Topic", "Source", "Id")],
+        templates=[{"name": "Question", "qfmt": _QUESTION_FRONT, "afmt": _QUESTION_BACK}],
+        css=_CSS,
+    )
+    exercise = genanki.Model(
+        EXERCISE_MODEL_ID,
+        "quizzer exercise",
+        fields=[{"name": n} for n in ("Prompt", "Answer", "Solution", "Kind", "Seed")],
+        templates=[{"name": "Exercise", "qfmt": _EXERCISE_FRONT, "afmt": _EXERCISE_BACK}],
+        css=_CSS,
+    )
+    return {"question": question, "exercise": exercise}
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _check_output(path: Path) -> Path:
+    if path.suffix.lower() != ".apkg":
+        raise ExportError(f"{path}: the file name must end in .apkg (Anki recognises packages by it)")
+    if path.is_dir():
+        raise ExportError(f"{path} is a directory; give a file name such as {path / 'quizzer.apkg'}")
+    parent = path.parent
+    if not parent.exists():
+        raise ExportError(f"directory {parent} does not exist; create it or choose another path with -o")
+    if not parent.is_dir():
+        raise ExportError(f"{parent} is not a directory; choose another path with -o")
+    return path
+
+
+def write_package(
+    notes: Sequence[PreparedNote],
+    bundle: ContentBundle,
+    output: Path | str,
+    *,
+    lang: str = "both",
+    timestamp: float | None = None,
+) -> tuple[str, ...]:
+    """Write ``notes`` as an Anki package at ``output``; return the deck names.
+
+    The package is written to a temporary file next to ``output`` and moved into place, so a
+    failed export leaves no partial file (and an older package at ``output`` stays intact).
+    ``timestamp`` (seconds since the epoch, default now) becomes every note's modification time.
+    """
+    import genanki
+
+    output = _check_output(Path(output))
+    stamp = time.time() if timestamp is None else float(timestamp)
+    models = _models()
+    parent = genanki.Deck(PARENT_DECK_ID, PARENT_DECK, description="Deep-learning interview questions · 深度学习面试题")
+    decks: dict[str, Any] = {}
+    for topic in bundle.topics:  # topic order, only topics that have notes
+        if any(n.topic == topic.id for n in notes):
+            decks[topic.id] = genanki.Deck(deck_id(topic.id), deck_name(topic, lang),
+                                           description=f"{topic.name_zh} · {topic.name_en}")
+    for n in notes:
+        decks[n.topic].add_note(genanki.Note(model=models[n.model], fields=list(n.fields), tags=list(n.tags), guid=n.guid))
+    all_decks = [parent, *decks.values()]
+    package = genanki.Package(all_decks)
+
+    # genanki's write_to_file leaves its SQLite file behind in the temp folder; build the
+    # collection in memory instead and zip it ourselves.
+    conn = sqlite3.connect(":memory:")
+    try:
+        package.write_to_db(conn.cursor(), stamp, _ids(stamp))
+        conn.commit()
+        collection = conn.serialize()
+    finally:
+        conn.close()
+
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    except OSError as exc:
+        raise ExportError(f"cannot write to {output.parent}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+                z.writestr("collection.anki2", collection)
+                z.writestr("media", "{}")
+            fh.write(buffer.getbuffer())
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp_name, 0o666 & ~_umask())
+        os.replace(tmp_name, output)
+    except OSError as exc:
+        _unlink(tmp_name)
+        raise ExportError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    except BaseException:
+        _unlink(tmp_name)
+        raise
+    return tuple(d.name for d in all_decks)
+
+
+def _ids(stamp: float) -> Iterable[int]:
+    import itertools
+
+    return itertools.count(int(stamp * 1000))  # note and card ids, as genanki numbers them
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _unlink(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
+
+
+def export_anki(
+    output: Path | str,
+    *,
+    content: Path | str | None = None,
+    topics: Sequence[str] = (),
+    stars: int | None = None,
+    lang: str = "both",
+    variants: int = 5,
+    timestamp: float | None = None,
+    progress: Progress | None = None,
+) -> AnkiExport:
+    """Export the question bank (``content``, default the bundled one) to an Anki package.
+
+    ``topics`` and ``stars`` select cards (see :func:`select_cards`); every selected card with an
+    exercise adds ``variants`` exercise notes.  ``timestamp`` defaults to now: pass a later one
+    than the previous export's for Anki to update notes it already has.
+    """
+    from quizzer.config import bundled_content_dir
+    from quizzer.content import load_content
+
+    output = _check_output(Path(output))  # fail before any work is done
+    bundle = load_content(content if content is not None else bundled_content_dir())
+    cards = select_cards(bundle, topics, stars)
+    notes = prepare_notes(bundle, cards, lang=lang, variants=variants, progress=progress)
+    decks = write_package(notes, bundle, output, lang=lang, timestamp=timestamp)
+    n_questions = sum(n.model == "question" for n in notes)
+    return AnkiExport(
+        path=output,
+        question_notes=n_questions,
+        exercise_notes=len(notes) - n_questions,
+        decks=decks,
+        size=output.stat().st_size,
+        lang=lang,
+    )
