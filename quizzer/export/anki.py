@@ -154,6 +154,7 @@ def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md.disable(["html_block", "html_inline"])  # no-ops with html=False; skipping them saves time
     md.inline.ruler.before("escape", "math", _math_inline_rule)
     md.block.ruler.before("fence", "math_block", _math_block_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.add_render_rule("math_inline", lambda self, tokens, i, options, env: rf"\({_escape(tokens[i].content)}\)")
@@ -191,13 +192,29 @@ def _tag(text: str) -> str:
     return "_".join(text.split())  # Anki tags are separated by spaces
 
 
-def _sides(lang: str, zh: str, en: str) -> str:
+Render = Callable[[str], str]
+
+
+def _memo_renderer() -> Render:
+    """``markdown_to_html`` that parses each distinct text once (exercise variants repeat texts)."""
+    cache: dict[str, str] = {}
+
+    def render(text: str) -> str:
+        html = cache.get(text)
+        if html is None:
+            html = cache[text] = markdown_to_html(text)
+        return html
+
+    return render
+
+
+def _sides(lang: str, zh: str, en: str, render: Render = markdown_to_html) -> str:
     """One side of a note: Chinese, English, or both (Chinese first) in separated blocks."""
     parts = []
     if lang in ("zh", "both") and zh.strip():
-        parts.append(f'<div class="lang lang-zh" lang="zh-Hans">{markdown_to_html(zh)}</div>')
+        parts.append(f'<div class="lang lang-zh" lang="zh-Hans">{render(zh)}</div>')
     if lang in ("en", "both") and en.strip():
-        parts.append(f'<div class="lang lang-en" lang="en">{markdown_to_html(en)}</div>')
+        parts.append(f'<div class="lang lang-en" lang="en">{render(en)}</div>')
     return '\n<hr class="lang-sep">\n'.join(parts)
 
 
@@ -249,15 +266,15 @@ def select_cards(bundle: ContentBundle, topics: Sequence[str] = (), stars: int |
     return cards
 
 
-def _question_note(card: CardSpec, topic: TopicSpec, lang: str) -> PreparedNote:
+def _question_note(card: CardSpec, topic: TopicSpec, lang: str, render: Render) -> PreparedNote:
     from genanki import guid_for
 
     tags = [f"topic::{card.topic}", f"stars::{card.stars}", *(_tag(t) for t in card.tags)]
     if card.exercise:
         tags.append(f"exercise::{card.exercise}")
     fields = (
-        _sides(lang, card.question_zh, card.question_en),
-        _sides(lang, card.answer_zh, card.answer_en),
+        _sides(lang, card.question_zh, card.question_en, render),
+        _sides(lang, card.answer_zh, card.answer_en, render),
         "★" * card.stars,
         _escape(_topic_label(topic, lang)),
         _escape(card.source),
@@ -266,7 +283,7 @@ def _question_note(card: CardSpec, topic: TopicSpec, lang: str) -> PreparedNote:
     return PreparedNote("question", card.topic, fields, tuple(dict.fromkeys(tags)), guid_for(GUID_NAMESPACE, card.id))
 
 
-def _exercise_note(kind: str, seed: int, cards: list[CardSpec], lang: str) -> PreparedNote:
+def _exercise_note(kind: str, seed: int, cards: list[CardSpec], lang: str, render: Render) -> PreparedNote:
     from genanki import guid_for
 
     from quizzer.exercises import generate
@@ -275,9 +292,9 @@ def _exercise_note(kind: str, seed: int, cards: list[CardSpec], lang: str) -> Pr
     stars = max(c.stars for c in cards)
     tags = [f"topic::{cards[0].topic}", f"stars::{stars}", f"exercise::{kind}", *(f"card::{c.id}" for c in cards)]
     fields = (
-        _sides(lang, ex.prompt_zh, ex.prompt_en),
+        _sides(lang, ex.prompt_zh, ex.prompt_en, render),
         _escape(ex.answer.display()),
-        _sides(lang, ex.solution_zh, ex.solution_en),
+        _sides(lang, ex.solution_zh, ex.solution_en, render),
         _escape(kind),
         str(seed),
     )
@@ -310,6 +327,7 @@ def prepare_notes(
             by_kind.setdefault(card.exercise, []).append(card)
     total = len(cards) + len(by_kind) * variants
     notes: list[PreparedNote] = []
+    render = _memo_renderer()
 
     def add(note: PreparedNote) -> None:
         notes.append(note)
@@ -317,10 +335,10 @@ def prepare_notes(
             progress(len(notes), total)
 
     for card in cards:
-        add(_question_note(card, topics[card.topic], lang))
+        add(_question_note(card, topics[card.topic], lang, render))
     for kind, named_by in by_kind.items():
         for seed in range(1, variants + 1):
-            add(_exercise_note(kind, seed, named_by, lang))
+            add(_exercise_note(kind, seed, named_by, lang, render))
     return notes
 
 
