@@ -11,9 +11,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizzer.errors import CalcError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "Worked",
@@ -273,18 +276,14 @@ def entropy(p: Sequence[float], base: float | None = None, normalize: bool = Fal
                   {"p": a.tolist(), "base": base})
 
 
-def cross_entropy(p: Sequence[float], q: Sequence[float], base: float | None = None, normalize: bool = False) -> Worked:
-    """Cross-entropy H(P, Q) = −Σ p log q = H(P) + D_KL(P‖Q)."""
-    from quizzer.compute.information import cross_entropy as _ce
-    from quizzer.compute.information import entropy as _entropy
-    from quizzer.compute.information import kl_divergence as _kl
-
+def _two_distributions(p: Sequence[float], q: Sequence[float], normalize: bool) -> tuple[np.ndarray, np.ndarray]:
     if len(p) != len(q):
         raise CalcError(f"P has {len(p)} entries and Q has {len(q)}; they must be over the same outcomes")
-    a, b = _dist("P", p, normalize), _dist("Q", q, normalize)
-    h = _guard(_ce, a, b, base=base)
-    lg = _log(base)
-    div = math.log(base) if base else 1.0
+    return _dist("P", p, normalize), _dist("Q", q, normalize)
+
+
+def _pairwise_terms(a: np.ndarray, b: np.ndarray, term: Callable[[float, float], str]) -> list[str]:
+    """One step per outcome of Σ over (p_i, q_i); p = 0 contributes 0, q = 0 under p > 0 is +inf."""
     terms = []
     for pi, qi in zip(a.tolist(), b.tolist(), strict=True):
         if pi == 0:
@@ -292,7 +291,21 @@ def cross_entropy(p: Sequence[float], q: Sequence[float], base: float | None = N
         elif qi == 0:
             terms.append(f"p = {_fmt(pi)} but q = 0: term is +inf")
         else:
-            terms.append(f"−{_fmt(pi)}·{lg}({_fmt(qi)}) = {_fmt(-pi * math.log(qi) / div)}")
+            terms.append(term(pi, qi))
+    return terms
+
+
+def cross_entropy(p: Sequence[float], q: Sequence[float], base: float | None = None, normalize: bool = False) -> Worked:
+    """Cross-entropy H(P, Q) = −Σ p log q = H(P) + D_KL(P‖Q)."""
+    from quizzer.compute.information import cross_entropy as _ce
+    from quizzer.compute.information import entropy as _entropy
+    from quizzer.compute.information import kl_divergence as _kl
+
+    a, b = _two_distributions(p, q, normalize)
+    h = _guard(_ce, a, b, base=base)
+    lg = _log(base)
+    div = math.log(base) if base else 1.0
+    terms = _pairwise_terms(a, b, lambda pi, qi: f"−{_fmt(pi)}·{lg}({_fmt(qi)}) = {_fmt(-pi * math.log(qi) / div)}")
     steps = (*terms, f"H(P, Q) = sum = {_fmt(h)} {_unit(base)}",
              f"check: H(P) + D_KL(P‖Q) = {_fmt(_entropy(a, base=base))} + {_fmt(_kl(a, b, base=base))}")
     return Worked("cross-entropy", f"H(P, Q) = −Σ p_i {lg} q_i", steps, h, f"{_fmt(h)} {_unit(base)}",
@@ -303,20 +316,12 @@ def kl_divergence(p: Sequence[float], q: Sequence[float], base: float | None = N
     """D_KL(P‖Q) = Σ p log(p/q); not symmetric, so the reverse is shown too."""
     from quizzer.compute.information import kl_divergence as _kl
 
-    if len(p) != len(q):
-        raise CalcError(f"P has {len(p)} entries and Q has {len(q)}; they must be over the same outcomes")
-    a, b = _dist("P", p, normalize), _dist("Q", q, normalize)
+    a, b = _two_distributions(p, q, normalize)
     d = _guard(_kl, a, b, base=base)
     lg = _log(base)
     div = math.log(base) if base else 1.0
-    terms = []
-    for pi, qi in zip(a.tolist(), b.tolist(), strict=True):
-        if pi == 0:
-            terms.append("p = 0: term is 0")
-        elif qi == 0:
-            terms.append(f"p = {_fmt(pi)} but q = 0: term is +inf")
-        else:
-            terms.append(f"{_fmt(pi)}·{lg}({_fmt(pi)}/{_fmt(qi)}) = {_fmt(pi * math.log(pi / qi) / div)}")
+    terms = _pairwise_terms(
+        a, b, lambda pi, qi: f"{_fmt(pi)}·{lg}({_fmt(pi)}/{_fmt(qi)}) = {_fmt(pi * math.log(pi / qi) / div)}")
     reverse = _guard(_kl, b, a, base=base)
     steps = (*terms, f"D_KL(P‖Q) = sum = {_fmt(d)} {_unit(base)}",
              f"the reverse D_KL(Q‖P) = {_fmt(reverse)}: KL is not symmetric, the order matters")
