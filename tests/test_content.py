@@ -70,6 +70,9 @@ def test_content_hash_changes_with_text_only(content_dir):
         (GOOD.format(id="x").replace('tags = ["a"]', 'tags = ["a"]\nlevel = 3'), 5, "unknown field 'level'"),
         ("no front matter\n", 1, "must start with TOML front matter"),
         (GOOD.format(id="x").replace("A. $x$", "A. $$x"), 17, "unbalanced '$$'"),
+        (GOOD.format(id="x").replace("A. $x$", "A. $\x07lpha$"), 18, "control character U+0007"),
+        (GOOD.format(id="x").replace("答。$x$", "答。$\x0crac{1}{2}$"), 12, "control character U+000C"),
+        (GOOD.format(id="x").replace("Q?", "Q\t?"), 15, "control character U+0009"),
     ],
 )
 def test_malformed_card_reports_path_and_line(content_dir, text, line, message):
