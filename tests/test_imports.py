@@ -24,7 +24,7 @@ def test_import_quizzer_loads_nothing_heavy():
     assert "sqlalchemy" not in mods
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["cards", "--help"], ["study", "--help"], ["exercise", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["cards", "--help"], ["study", "--help"], ["exercise", "--help"], ["sheet", "--help"]])
 def test_help_imports_neither_torch_nor_alembic(argv):
     code = (
         "import sys\nfrom quizzer.cli import cli\n"
@@ -49,3 +49,10 @@ def _has(module: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(module) is not None
+
+
+def test_sheet_help_loads_no_typesetting():
+    code = ("from quizzer.cli import cli\ntry:\n    cli.main(args=['sheet', '--help'], prog_name='quizzer', "
+            "standalone_mode=False)\nexcept SystemExit:\n    pass\n")
+    mods = modules_after(code)
+    assert not {m for m in mods if m.split(".")[0] in (*HEAVY, "latex2mathml", "sqlalchemy")}
