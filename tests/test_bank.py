@@ -38,7 +38,7 @@ QUESTIONS: list[tuple[str, int]] = [
     ("fighting-overfitting", 3),
     ("why-gaussian", 2),
     ("representation-learning-autoencoders", 2),
-    ("l1-l2-map-bayesian", 1),
+    ("regularization-map", 1),
     ("underconstrained-problems", 1),
     ("noise-injection", 1),
     ("multitask-parameter-sharing", 3),
