@@ -27,9 +27,7 @@ import functools
 import hashlib
 import html
 import io
-import os
 import sqlite3
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -38,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizzer.errors import ExportError
+from quizzer.export.files import write_atomically
 from quizzer.export.markup import markdown_parser
 
 if TYPE_CHECKING:
@@ -420,27 +419,11 @@ def write_package(
     finally:
         conn.close()
 
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    except OSError as exc:
-        raise ExportError(f"cannot write to {output.parent}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-                z.writestr("collection.anki2", collection)
-                z.writestr("media", "{}")
-            fh.write(buffer.getbuffer())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp_name, 0o666 & ~_umask())
-        os.replace(tmp_name, output)
-    except OSError as exc:
-        _unlink(tmp_name)
-        raise ExportError(f"cannot write {output}: {exc.strerror or exc}") from exc
-    except BaseException:
-        _unlink(tmp_name)
-        raise
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        z.writestr("collection.anki2", collection)
+        z.writestr("media", "{}")
+    write_atomically(output, buffer.getvalue())
     return tuple(d.name for d in all_decks)
 
 
@@ -448,19 +431,6 @@ def _ids(stamp: float) -> Iterable[int]:
     import itertools
 
     return itertools.count(int(stamp * 1000))  # note and card ids, as genanki numbers them
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _unlink(name: str) -> None:
-    try:
-        os.unlink(name)
-    except OSError:
-        pass
 
 
 def export_anki(

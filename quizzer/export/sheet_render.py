@@ -28,6 +28,7 @@ from typing import Any
 
 from quizzer.errors import ExportError
 from quizzer.exercises import Exercise
+from quizzer.export.files import write_all_atomically
 from quizzer.export.sheet import Sheet
 
 __all__ = ["FORMATS", "SheetFiles", "find_cjk_font", "render_html", "render_markdown", "render_typst", "write_sheet"]
@@ -384,24 +385,6 @@ def _check_target(path: Path) -> None:
         raise ExportError(f"directory {path.parent} does not exist; create it or choose another path")
 
 
-def _write_atomically(path: Path, data: bytes) -> Path:
-    """Write beside ``path`` and move into place; return the temporary name until committed."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise ExportError(f"cannot write to {path.parent}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
-
-
 def write_sheet(
     sheet_or_builder: Sheet | Callable[[str], Sheet],
     output: Path | str,
@@ -434,15 +417,5 @@ def write_sheet(
         docs = [render_html(sheet, key=k, today=today).encode() for k in (False, True)]
     else:
         docs = [_pdf(render_typst(sheet, key=k, today=today, cjk_font=cjk)) for k in (False, True)]
-    temps: list[Path] = []
-    try:
-        for data, target in zip(docs, (output, key), strict=True):
-            temps.append(_write_atomically(target, data))
-        for tmp, target in zip(temps, (output, key), strict=True):
-            os.replace(tmp, target)
-    except OSError as exc:
-        raise ExportError(f"cannot write the sheet: {exc.strerror or exc}") from exc
-    finally:
-        for tmp in temps:
-            tmp.unlink(missing_ok=True)
+    write_all_atomically([(output, docs[0]), (key, docs[1])])
     return SheetFiles(output, key, fmt, sheet, tuple(warnings))
