@@ -60,6 +60,14 @@ def _script(table: dict[str, str], marker: str, text: str) -> str:
     return marker + _group(text)
 
 
+# Named functions end in a marker that becomes a space only before a letter or digit, so that
+# "\\tanh z" reads "tanh z" while "\\max(0, z)" and "\\log_2 x" stay tight.
+_FN = "\x01"
+_FUNCTIONS = ("log", "ln", "exp", "max", "min", "det", "arg", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sup",
+              "inf", "lim", "Pr", "dim", "ker")
+_FN_SPACE = re.compile(_FN + "([" + re.escape("".join({*_SUP.values(), *_SUB.values()})) + r"]*)(?=[A-Za-z0-9\u0370-\u03ff])")
+
+
 @functools.lru_cache(maxsize=1)
 def _converter() -> Any:
     from pylatexenc import latexwalker, macrospec
@@ -119,15 +127,9 @@ def _converter() -> Any:
             MacroTextSpec("text", simplify_repl="%(1)s"),
             MacroTextSpec("mathbf", simplify_repl="%(1)s"),
             MacroTextSpec("boldsymbol", simplify_repl="%(1)s"),
-            MacroTextSpec("log", simplify_repl="log "),
-            MacroTextSpec("ln", simplify_repl="ln "),
-            MacroTextSpec("exp", simplify_repl="exp "),
-            MacroTextSpec("max", simplify_repl="max "),
-            MacroTextSpec("min", simplify_repl="min "),
+            *(MacroTextSpec(name, simplify_repl=name + _FN) for name in _FUNCTIONS),
             MacroTextSpec("ne", simplify_repl="≠"),
             MacroTextSpec("iff", simplify_repl="⇔"),
-            MacroTextSpec("det", simplify_repl="det "),
-            MacroTextSpec("arg", simplify_repl="arg "),
             MacroTextSpec("xrightarrow", simplify_repl="─%(1)s→"),
             MacroTextSpec("quad", simplify_repl="  "),
             MacroTextSpec("qquad", simplify_repl="    "),
@@ -160,6 +162,7 @@ def latex_to_unicode(latex: str) -> str:
         text = _converter()(latex)
     except Exception:  # a formula the parser cannot read is shown as written rather than lost
         return latex
+    text = _FN_SPACE.sub(r"\1 ", text).replace(_FN, "")
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 

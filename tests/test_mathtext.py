@@ -11,6 +11,10 @@ from quizzer.mathtext import latex_to_unicode, render_math
     "latex, text",
     [
         (r"\sigma(x)=\frac{1}{1+e^{-x}}", "σ(x)=1/(1+e⁻ˣ)"),
+        (r"\tanh z=2\sigma(2z)-1", "tanh z=2σ(2z)-1"),  # a named function keeps its space before a letter
+        (r"\max(0,z)", "max(0,z)"),  # and drops it before a parenthesis
+        (r"1-\tanh^2 z", "1-tanh² z"),
+        (r"\log_2 x + \ln 2", "log₂ x + ln 2"),
         (r"(R/\gamma)^2", "(R/γ)²"),
         (r"\frac{4R^2}{\gamma^2}", "4R²/γ²"),
         (r"\hat m_t = m_t/(1-\beta_1^t)", "m̂ₜ = mₜ/(1-β₁ᵗ)"),
