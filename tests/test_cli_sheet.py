@@ -96,3 +96,11 @@ def test_help_has_an_example():
     for args in (["sheet", "--help"], ["sheet", "grade", "--help"]):
         out = run(*args)
         assert out.exit_code == 0 and "Example:" in out.output and "quizzer sheet" in out.output
+
+
+def test_grade_speaks_the_sheets_language():
+    spec = SheetSpec(("conv.output_size",), 2, 1, 3, "zh")
+    out = run("sheet", "grade", "-", "--code", spec.code, input="1. 5\n")
+    assert "得分: 0/2 (0%)" in out.stdout and "未作答" in out.stdout and "正确答案" in out.stdout
+    en = run("sheet", "grade", "-", "--code", spec.code, "--lang", "en", input="1. 5\n")
+    assert "Score: 0/2 (0%)" in en.stdout and "no answer" in en.stdout

@@ -137,16 +137,18 @@ def grade_command(app: AppContext, answers, code: str, as_json: bool, record: bo
     console = Console(highlight=False)
     marks = {"correct": ("✓", "green"), "incorrect": ("✗", "red"), "unreadable": ("?", "yellow"),
              "unanswered": ("–", "dim")}
+    zh = lg == "zh"
     for r in result.results:
         mark, colour = marks[r.status]
-        given = r.answer.text if r.answer and r.answer.text else "no answer"
+        given = r.answer.text if r.answer and r.answer.text else ("未作答" if zh else "no answer")
         line = f"[{colour}]{mark}[/] {r.problem.number:>3}. {_esc(given)}"
         if r.status != "correct":
-            line += f"  [dim](expected {_esc(r.problem.exercise.answer.display())})[/]"
+            expected = _esc(r.problem.exercise.answer.display())
+            line += f"  [dim]({'正确答案' if zh else 'expected'} {expected})[/]"
         console.print(line)
         if r.verdict is not None and r.status != "correct":
             console.print("       " + _esc(render_math(r.verdict.feedback(lg))))
-    console.print(f"Score: {result.correct}/{result.total} ({result.score:.0%})", style="bold")
+    console.print(f"{'得分' if zh else 'Score'}: {result.correct}/{result.total} ({result.score:.0%})", style="bold")
     if result.recorded is not None:
         click.echo(f"Recorded {result.recorded} drill review(s) for profile '{app.settings.profile}'.", err=True)
         if result.not_recorded:
