@@ -21,6 +21,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal, localcontext
@@ -302,8 +303,10 @@ def _plain(value: Any) -> Any:
     return float(value) if isinstance(value, float) else value
 
 
-def _aliases(entry: str) -> set[str]:
-    return {word_key(a) for a in entry.split("|") if a.strip()}
+@functools.lru_cache(maxsize=1024)
+def _aliases(entry: str) -> frozenset[str]:
+    # The same few choice lists are compared again and again; their keys are computed once.
+    return frozenset(word_key(a) for a in entry.split("|") if a.strip())
 
 
 def _word_matches(text: str, key: str, entry: str) -> bool:

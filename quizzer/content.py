@@ -6,8 +6,10 @@ reported as ``path:line: message`` so an author can fix a whole folder in one pa
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import os
 import re
 import tomllib
 from dataclasses import asdict, dataclass
@@ -75,10 +77,12 @@ class ContentBundle:
 
 
 def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    # abspath, not resolve(): no symlink lookups for every file of a large bank
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute.startswith(cwd + os.sep):
+        return absolute[len(cwd) + 1:]
+    return str(path)
 
 
 def _known_exercises() -> set[str]:
@@ -151,8 +155,8 @@ def parse_card(path: Path, topic: str, text: str, known_exercises: set[str] | No
     shown = _display(path)
     problems: list[Problem] = []
     lines = text.splitlines()
-    for n, line in enumerate(text.split("\n"), start=1):  # not splitlines(): it splits on \f and \v too
-        bad = _CONTROL.search(line)
+    for n, line in enumerate(text.split("\n") if _CONTROL.search(text) else (), start=1):  # not splitlines():
+        bad = _CONTROL.search(line)  # it splits on \f and \v too
         if bad:
             problems.append((shown, n, f"control character U+{ord(bad.group()):04X} in the text (a LaTeX backslash "
                                        "read as an escape, such as \\a or \\t, when the file was written?)"))
@@ -281,12 +285,11 @@ def _scan(root: Path) -> tuple[ContentBundle | None, list[Problem]]:
         problems.extend(card_problems)
         if card is None:
             continue
-        id_line = _find_line(text.splitlines(), r"^\s*id\s*=")
         if card.id in seen:
-            other, other_line = seen[card.id]
-            problems.append((shown, id_line, f"duplicate id '{card.id}' (also in {other}:{other_line})"))
+            other, other_text = seen[card.id]
+            problems.append((shown, _id_line(text), f"duplicate id '{card.id}' (also in {other}:{_id_line(other_text)})"))
             continue
-        seen[card.id] = (shown, id_line)
+        seen[card.id] = (shown, text)
         cards.append(_with(card, path=rel.as_posix(), position=len(cards)))
     for c in cards:
         for t in c.tags:
@@ -295,11 +298,12 @@ def _scan(root: Path) -> tuple[ContentBundle | None, list[Problem]]:
     return ContentBundle(root, tuple(topics), tuple(cards)), problems
 
 
+def _id_line(text: str) -> int:
+    return _find_line(text.splitlines(), r"^\s*id\s*=")
+
+
 def _with(card: CardSpec, **changes: Any) -> CardSpec:
-    d = asdict(card)
-    d.update(changes)
-    d["tags"] = tuple(d["tags"])
-    return CardSpec(**d)
+    return dataclasses.replace(card, **changes)
 
 
 def check_content(root: Path | str) -> list[Problem]:

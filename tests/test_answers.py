@@ -566,3 +566,12 @@ def test_the_displayed_answer_is_correct(expected):
     v = check(expected, expected.display())
     assert v.correct, (expected, v)
     assert check(exercise(expected), expected.display()).correct
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.from_regex(r"\A[ \t]{0,2}[+-]?(?:[0-9]{1,14}(?:\.[0-9]{1,9})?|\.[0-9]{1,6})(?:[eE][+-]?[0-9]{1,3})?[ \t]{0,2}\Z"))
+def test_the_plain_number_shortcut_reads_exactly_as_the_grammar(text):
+    from quizzer.answer_parser import _read, read
+
+    fast, full = read(text), _read(text)
+    assert fast == full and type(fast.value) is type(full.value), (text, fast, full)

@@ -171,3 +171,15 @@ def test_mistake_bound_and_the_lecture_notes_form():
 def test_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@settings(max_examples=300, deadline=None)
+@given(labelled(separable=False), st.booleans(), st.booleans())
+def test_lists_and_arrays_train_alike(data, bias, floats):
+    """Short Python lists take a path without numpy; it must train exactly as the array path."""
+    X, y = data
+    rows = [[float(v) + (0.25 if floats else 0.0) for v in r] for r in X.tolist()]
+    labels = [int(v) for v in y.tolist()]
+    from_lists = pc.train(rows, labels, max_epochs=20, bias=bias)
+    from_arrays = pc.train(np.array(rows), np.array(labels), max_epochs=20, bias=bias)
+    assert from_lists == from_arrays

@@ -21,6 +21,10 @@ SUM_TOLERANCE = 1e-9
 
 
 def _distribution(p: object, name: str, normalize: bool) -> np.ndarray:
+    if isinstance(p, (list, tuple)) and 0 < len(p) <= _SMALL:
+        checked = _small_distribution(p, name, normalize)
+        if checked is not None:
+            return checked
     a = np.asarray(p, dtype=np.float64)
     if a.ndim != 1 or a.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D vector of probabilities")
@@ -29,6 +33,29 @@ def _distribution(p: object, name: str, normalize: bool) -> np.ndarray:
     if np.any(a < 0):
         raise ValueError(f"{name} has a negative entry; probabilities must be >= 0")
     total = float(np.sum(a))
+    if normalize:
+        if total <= 0:
+            raise ValueError(f"{name} sums to 0 and cannot be normalized")
+        return a / total
+    if abs(total - 1.0) > SUM_TOLERANCE:
+        raise ValueError(f"{name} must sum to 1 (got {total!r}); pass normalize=True to rescale it")
+    return a
+
+
+# Exercises pass short lists; validating them in Python skips half a dozen numpy calls each.
+_SMALL = 16
+
+
+def _small_distribution(p: list | tuple, name: str, normalize: bool) -> np.ndarray | None:
+    """The checks of :func:`_distribution` for a short list of plain numbers; None for anything else."""
+    if not all(type(v) is float or type(v) is int for v in p):
+        return None
+    if not all(math.isfinite(v) for v in p):
+        raise ValueError(f"{name} must hold finite numbers")
+    if any(v < 0 for v in p):
+        raise ValueError(f"{name} has a negative entry; probabilities must be >= 0")
+    a = np.array(p, dtype=np.float64)
+    total = float(sum(p))
     if normalize:
         if total <= 0:
             raise ValueError(f"{name} sums to 0 and cannot be normalized")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +55,25 @@ def _data(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
     if not np.all((labels == 1) | (labels == -1)):
         raise ValueError("labels y must be -1 or +1")
     return a, labels
+
+
+def _small_rows(X: object, y: object) -> tuple[list[list[float]], list[float]] | None:
+    """``_data`` for a short list of short rows of plain numbers, without numpy; None otherwise."""
+    if not (isinstance(X, (list, tuple)) and isinstance(y, (list, tuple)) and 0 < len(X) <= 256):
+        return None
+    if not all(isinstance(r, (list, tuple)) and all(type(v) is int or type(v) is float for v in r) for r in X):
+        return None
+    d = len(X[0])
+    if d == 0 or any(len(r) != d for r in X):
+        return None  # let _data say what is wrong
+    if not all(type(v) is int or type(v) is float for v in y) or len(y) != len(X):
+        return None
+    rows = [[float(v) for v in r] for r in X]
+    if not all(math.isfinite(v) for r in rows for v in r):
+        raise ValueError("X must hold finite numbers")
+    if not all(v == 1 or v == -1 for v in y):
+        raise ValueError("labels y must be -1 or +1")
+    return rows, [float(v) for v in y]
 
 
 def _vector(w: object, d: int, name: str = "w") -> np.ndarray:
@@ -94,11 +114,17 @@ def train(X: object, y: object, max_epochs: int = 1000, bias: bool = True) -> Tr
     separable data Novikoff's theorem bounds ``mistakes`` by ``(R / gamma)^2`` with
     ``R`` and ``gamma`` measured on the augmented points (see :func:`novikoff_bound`).
     """
-    a, labels = _data(X, y)
+    rows = _small_rows(X, y)
+    if rows is None:
+        a, labels_array = _data(X, y)
+        rows = (a.tolist(), labels_array.tolist())
     if isinstance(max_epochs, bool) or int(max_epochs) != max_epochs or max_epochs < 1:
         raise ValueError(f"max_epochs must be a positive integer, got {max_epochs!r}")
-    points = augment(a) if bias else a
-    w = np.zeros(points.shape[1])
+    points = [[*x, 1.0] for x in rows[0]] if bias else rows[0]
+    labels = rows[1]
+    # Plain floats, not numpy: the points are few and short, and a numpy call per dot product
+    # costs more than the arithmetic.  Sums run left to right, as written in the docstring.
+    w = [0.0] * len(points[0])
     updates: list[tuple[int, int]] = []
     converged = False
     epochs = 0
@@ -106,11 +132,11 @@ def train(X: object, y: object, max_epochs: int = 1000, bias: bool = True) -> Tr
         epochs += 1
         converged = True
         for i, (x, label) in enumerate(zip(points, labels, strict=True)):
-            if label * float(w @ x) <= 0:
-                w = w + label * x
+            if label * sum(map(operator.mul, w, x)) <= 0:
+                w = [wj + label * xj for wj, xj in zip(w, x, strict=True)]
                 updates.append((epochs, i))
                 converged = False
-    return TrainResult(tuple(float(v) for v in w), len(updates), epochs, converged, tuple(updates))
+    return TrainResult(tuple(w), len(updates), epochs, converged, tuple(updates))
 
 
 def radius(X: object) -> float:

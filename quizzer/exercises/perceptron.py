@@ -80,8 +80,9 @@ def distance(rng: random.Random, difficulty: int) -> Draft:
 
 def _separable(rng: random.Random, w, b: int, n: int, span: int = 4) -> tuple[list[tuple[int, ...]], list[int]]:
     """``n`` distinct integer points strictly on both sides of ``w . x + b = 0``, labelled by side."""
+    values = range(-span, span + 1)  # rng.choice(values) draws exactly what rng.randint(-span, span) would
     while True:
-        pts = {tuple(rng.randint(-span, span) for _ in w) for _ in range(n)}
+        pts = {tuple(rng.choice(values) for _ in w) for _ in range(n)}
         if len(pts) < n:
             continue
         pts = sorted(pts)

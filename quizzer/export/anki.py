@@ -37,12 +37,12 @@ from typing import TYPE_CHECKING, Any
 
 from quizzer.errors import ExportError
 from quizzer.export.files import write_atomically
-from quizzer.export.markup import markdown_parser
+from quizzer.export.markup import markdown_to_html_many
 
 if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
 
     from quizzer.content import CardSpec, ContentBundle, TopicSpec
+    from quizzer.exercises import Exercise
 
 __all__ = [
     "EXERCISE_DIFFICULTY",
@@ -81,20 +81,23 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-@functools.cache
-def _markdown() -> MarkdownIt:
-    md = markdown_parser()
-    md.add_render_rule("math_inline", lambda self, tokens, i, options, env: rf"\({_escape(tokens[i].content)}\)")
-    md.add_render_rule("math_display", lambda self, tokens, i, options, env: rf"\[{_escape(tokens[i].content.strip())}\]")
-    md.add_render_rule(
-        "math_block", lambda self, tokens, i, options, env: f'<div class="math">\\[{_escape(tokens[i].content.strip())}\\]</div>\n'
-    )
-    return md
+def _mathjax(kind: str, latex: str) -> str:
+    """Anki's own math: ``\\(..\\)`` inline, ``\\[..\\]`` display; HTML-escaped, since it sits in HTML."""
+    if kind == "inline":
+        return rf"\({_escape(latex)}\)"
+    if kind == "display":
+        return rf"\[{_escape(latex.strip())}\]"
+    return f'<div class="math">\\[{_escape(latex.strip())}\\]</div>'
+
+
+def markdown_to_html_bulk(texts: Sequence[str]) -> list[str]:
+    """Many Markdown texts as HTML for Anki, rendered together (the fast way for a whole bank)."""
+    return markdown_to_html_many(texts, _mathjax)
 
 
 def markdown_to_html(text: str) -> str:
     """Card Markdown as HTML for Anki, with math as MathJax delimiters (``\\(..\\)``, ``\\[..\\]``)."""
-    return _markdown().render(text.strip()).strip()
+    return markdown_to_html_bulk([text])[0]
 
 
 # --------------------------------------------------------------------------- decks and notes
@@ -120,19 +123,6 @@ def _tag(text: str) -> str:
 
 
 Render = Callable[[str], str]
-
-
-def _memo_renderer() -> Render:
-    """``markdown_to_html`` that parses each distinct text once (exercise variants repeat texts)."""
-    cache: dict[str, str] = {}
-
-    def render(text: str) -> str:
-        html = cache.get(text)
-        if html is None:
-            html = cache[text] = markdown_to_html(text)
-        return html
-
-    return render
 
 
 def _sides(lang: str, zh: str, en: str, render: Render = markdown_to_html) -> str:
@@ -210,12 +200,10 @@ def _question_note(card: CardSpec, topic: TopicSpec, lang: str, render: Render) 
     return PreparedNote("question", card.topic, fields, tuple(dict.fromkeys(tags)), guid_for(GUID_NAMESPACE, card.id))
 
 
-def _exercise_note(kind: str, seed: int, cards: list[CardSpec], lang: str, render: Render) -> PreparedNote:
+def _exercise_note(ex: Exercise, cards: list[CardSpec], lang: str, render: Render) -> PreparedNote:
     from genanki import guid_for
 
-    from quizzer.exercises import generate
-
-    ex = generate(kind, seed, EXERCISE_DIFFICULTY)
+    kind, seed = ex.kind, ex.seed
     stars = max(c.stars for c in cards)
     tags = [f"topic::{cards[0].topic}", f"stars::{stars}", f"exercise::{kind}", *(f"card::{c.id}" for c in cards)]
     fields = (
@@ -240,7 +228,7 @@ def prepare_notes(
     """Question notes for ``cards`` and ``variants`` exercise notes (seeds 1..N) per exercise kind they name.
 
     A kind named by several cards gets one set of variants, in the deck of the first of them.
-    ``progress(done, total)`` is called after each note.
+    ``progress(done, total)`` is called as the notes are made.
     """
     if lang not in LANGS:
         raise ExportError(f"language must be zh, en or both, not {lang!r}")
@@ -253,19 +241,30 @@ def prepare_notes(
         if card.exercise:
             by_kind.setdefault(card.exercise, []).append(card)
     total = len(cards) + len(by_kind) * variants
-    notes: list[PreparedNote] = []
-    render = _memo_renderer()
+    from quizzer.exercises import generate
 
-    def add(note: PreparedNote) -> None:
-        notes.append(note)
-        if progress is not None:
-            progress(len(notes), total)
-
-    for card in cards:
-        add(_question_note(card, topics[card.topic], lang, render))
+    # Generate first (the slow part, so it drives the progress bar), then render every distinct
+    # Markdown text of the export in one go, then assemble the notes.
+    exercises: list[tuple[Exercise, list[CardSpec]]] = []
     for kind, named_by in by_kind.items():
         for seed in range(1, variants + 1):
-            add(_exercise_note(kind, seed, named_by, lang, render))
+            exercises.append((generate(kind, seed, EXERCISE_DIFFICULTY), named_by))
+            if progress is not None:
+                progress(len(exercises), total)
+    texts: list[str] = []
+    for card in cards:
+        texts += [card.question_zh, card.question_en, card.answer_zh, card.answer_en]
+    for ex, _ in exercises:
+        texts += [ex.prompt_zh, ex.prompt_en, ex.solution_zh, ex.solution_en]
+    distinct = list(dict.fromkeys(texts))
+    rendered = dict(zip(distinct, markdown_to_html_bulk(distinct), strict=True))
+    render = rendered.__getitem__
+    notes = []
+    for card in cards:
+        notes.append(_question_note(card, topics[card.topic], lang, render))
+        if progress is not None:
+            progress(len(exercises) + len(notes), total)
+    notes += [_exercise_note(ex, named_by, lang, render) for ex, named_by in exercises]
     return notes
 
 

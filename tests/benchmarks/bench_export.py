@@ -37,7 +37,7 @@ from quizzer.export.anki import (  # noqa: E402
     deck_id,
     deck_name,
     export_anki,
-    markdown_to_html,
+    markdown_to_html_bulk,
     prepare_notes,
     write_package,
 )
@@ -90,7 +90,7 @@ def main() -> None:
             f"generate {len(exercises)} exercises": best(
                 lambda: [generate(k, s, EXERCISE_DIFFICULTY) for k in kinds for s in range(1, VARIANTS + 1)],
                 repetitions),
-            f"Markdown -> HTML, {len(texts)} texts": best(lambda: [markdown_to_html(t) for t in texts], repetitions),
+            f"Markdown -> HTML, {len(texts)} texts": best(lambda: markdown_to_html_bulk(texts), repetitions),
             "build notes + write (ours)": best(lambda: write_package(prepared, bundle, ours_path, lang=LANG),
                                                repetitions),
         }
