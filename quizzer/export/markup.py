@@ -185,14 +185,15 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # escape, a code span (closed by the same run of backticks, not across a blank line) or a bare run
 # of backticks, display and inline math, a "$" that starts none, and "<" that would start a tag.
 _INLINE = re.compile(
-    r"(?P<esc>\\.)"
+    r"(?=[\\`$<])"  # one cheap test at positions that start nothing
+    r"(?:(?P<esc>\\.)"
     r"|(?P<code>(?P<ticks>`+)(?:[^`\n]|\n(?![ \t]*\n)|`)+?(?<!`)(?P=ticks)(?!`))|(?P<bare>`+)"
     r"|\$\$(?P<display>(?:[^$]|\$(?!\$))+)\$\$"
     # The same language as _INLINE_MATH: its content cannot hold an unescaped "$", so the lazy
     # match there and the possessive one here end at the same "$"; this one never backtracks.
     r"|\$(?![\s$])(?P<inline>(?:[^$\\\n]++|\\.)++)(?<![\s\\])\$(?!\d)"
     r"|(?P<dollar>\$)"
-    r"|(?P<tag><(?=[A-Za-z/!?]))",
+    r"|(?P<tag><(?=[A-Za-z/!?])))",
     re.S,
 )
 
