@@ -27,6 +27,7 @@ Decisions on the ambiguous notations:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -119,6 +120,7 @@ def normalize(text: str) -> str:
     return s
 
 
+@functools.lru_cache(maxsize=2048)
 def word_key(text: str) -> str:
     """A word for comparison: normalized, case-folded, without spaces, hyphens or underscores."""
     return re.sub(r"[\s_-]+", "", normalize(text).casefold())

@@ -128,12 +128,14 @@ def train(X: object, y: object, max_epochs: int = 1000, bias: bool = True) -> Tr
     updates: list[tuple[int, int]] = []
     converged = False
     epochs = 0
+    # y_i x_i once per point: multiplying by +-1 is exact, so w . (y x) is y (w . x) to the bit.
+    signed = [[label * v for v in x] for x, label in zip(points, labels, strict=True)]
     while epochs < max_epochs and not converged:
         epochs += 1
         converged = True
-        for i, (x, label) in enumerate(zip(points, labels, strict=True)):
-            if label * sum(map(operator.mul, w, x)) <= 0:
-                w = [wj + label * xj for wj, xj in zip(w, x, strict=True)]
+        for i, yx in enumerate(signed):
+            if sum(map(operator.mul, w, yx)) <= 0:
+                w = list(map(operator.add, w, yx))
                 updates.append((epochs, i))
                 converged = False
     return TrainResult(tuple(w), len(updates), epochs, converged, tuple(updates))
