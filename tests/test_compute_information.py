@@ -14,7 +14,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from quizzer.compute import information as info  # noqa: E402
@@ -138,3 +138,23 @@ def test_sum_tolerance_accepts_rounding_only():
 def test_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 20), min_size=1, max_size=12), st.lists(st.integers(1, 20), min_size=12, max_size=12),
+       st.sampled_from([None, 2]))
+def test_short_lists_and_arrays_give_the_same_values(counts, qcounts, base):
+    """Short lists are validated without numpy; values and errors must match the array path."""
+    assume(sum(counts) > 0)
+    p = [c / sum(counts) for c in counts]
+    q = [c / sum(qcounts[: len(p)]) for c in qcounts[: len(p)]]
+    for f, args in ((info.entropy, (p,)), (info.cross_entropy, (p, q)), (info.kl_divergence, (p, q))):
+        as_lists = f(*args, base=base, normalize=True)
+        as_arrays = f(*(np.array(a) for a in args), base=base, normalize=True)
+        assert as_lists == pytest.approx(as_arrays, rel=1e-12, abs=1e-300)  # sums may round differently
+    for bad in ([0.5, -0.1, 0.6], [0.5, float("nan")], [0.3, 0.3]):
+        with pytest.raises(ValueError) as from_list:
+            info.entropy(bad)
+        with pytest.raises(ValueError) as from_array:
+            info.entropy(np.array(bad))
+        assert str(from_list.value) == str(from_array.value)

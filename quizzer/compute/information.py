@@ -32,14 +32,7 @@ def _distribution(p: object, name: str, normalize: bool) -> np.ndarray:
         raise ValueError(f"{name} must hold finite numbers")
     if np.any(a < 0):
         raise ValueError(f"{name} has a negative entry; probabilities must be >= 0")
-    total = float(np.sum(a))
-    if normalize:
-        if total <= 0:
-            raise ValueError(f"{name} sums to 0 and cannot be normalized")
-        return a / total
-    if abs(total - 1.0) > SUM_TOLERANCE:
-        raise ValueError(f"{name} must sum to 1 (got {total!r}); pass normalize=True to rescale it")
-    return a
+    return _normalized(a, float(np.sum(a)), name, normalize)
 
 
 # Exercises pass short lists; validating them in Python skips half a dozen numpy calls each.
@@ -54,8 +47,10 @@ def _small_distribution(p: list | tuple, name: str, normalize: bool) -> np.ndarr
         raise ValueError(f"{name} must hold finite numbers")
     if any(v < 0 for v in p):
         raise ValueError(f"{name} has a negative entry; probabilities must be >= 0")
-    a = np.array(p, dtype=np.float64)
-    total = float(sum(p))
+    return _normalized(np.array(p, dtype=np.float64), float(sum(p)), name, normalize)
+
+
+def _normalized(a: np.ndarray, total: float, name: str, normalize: bool) -> np.ndarray:
     if normalize:
         if total <= 0:
             raise ValueError(f"{name} sums to 0 and cannot be normalized")

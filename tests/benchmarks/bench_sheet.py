@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from quizzer.export.sheet import SheetSpec, build_sheet, kinds_for  # noqa: E402
-from quizzer.export.sheet_render import _pdf, find_cjk_font, render_typst, write_sheet  # noqa: E402
+from quizzer.export.sheet import SheetSpec, build_sheet, kinds_for
+from quizzer.export.sheet_render import _pdf, find_cjk_font, render_typst, write_sheet
 
 BUDGET = 2.0
 TODAY = dt.date(2026, 12, 6)
