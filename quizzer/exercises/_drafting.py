@@ -9,6 +9,7 @@ the right side.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 
@@ -23,10 +24,12 @@ HINT_REAL = ("a number; 4 significant figures are enough", "一个数，保留 4
 MARGIN = 2.0
 
 
+@functools.lru_cache(maxsize=4096)  # the Chinese and English texts format the same numbers
 def num(x: float | int, sig: int = 4) -> str:
     """A number for LaTeX math mode: integers in full, reals to ``sig`` significant figures.
 
-    Very large or small values use ``m \\times 10^{k}``.
+    Very large or small values use ``m \\times 10^{k}``.  Equal numbers (``2``, ``2.0``) format
+    alike, which is what makes caching by value safe.
     """
     kind = type(x)
     if kind is int or (isinstance(x, int) and kind is not bool):

@@ -63,6 +63,11 @@ def main() -> None:
         print(f"{name:32s} {n / t:8.0f} exercises/s")
     rate = len(names) / seconds_each  # every kind equally often
     print(f"{'all four modules':32s} {rate:8.0f} exercises/s (generate + check right and wrong answer, one core)")
+    # How fast this machine is right now, for comparing runs on a shared host.
+    import timeit
+
+    calib = min(timeit.repeat("sum(range(10000))", number=2000, repeat=5)) / 2000
+    print(f"{'machine: sum(range(10000))':32s} {calib * 1e6:8.0f} us (a quiet run here: about 155 us)")
     loaded = "torch" in sys.modules
     print(f"torch imported: {loaded}")
     assert not loaded, "generating or checking an exercise imported torch"
