@@ -212,3 +212,10 @@ def test_corrected_formulas_stay_corrected(cards):
     adam = cards["adam"]
     for text in (adam.answer_zh, adam.answer_en):
         assert r"\frac{\hat m_t}{\sqrt{\hat v_t}+\epsilon}" in text  # bias-corrected second moment, under a root
+
+
+def test_no_escaped_underscore_inside_text(cards):
+    r"""Anki's MathJax shows "\_" inside \text{} literally; names like max_norm use \mathrm{max\_norm}."""
+    bad = [c.id for c in cards.values()
+           if any(re.search(r"\\text\{[^}]*\\_", t) for t in (c.question_zh, c.question_en, c.answer_zh, c.answer_en))]
+    assert not bad

@@ -357,3 +357,16 @@ def test_bad_output_paths_leave_no_file_and_keep_the_old_one(tmp_path):
         write_sheet(sheet, old, key_path=tmp_path / "nowhere" / "key.md", today=TODAY)
     assert old.read_text(encoding="utf-8") == "last week's sheet"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.md"]
+
+
+def test_no_escaped_underscore_inside_text_in_exercises():
+    r"""MathJax (Anki) and latex2mathml (HTML sheets) show "\_" inside \text{} literally; such names
+    are written \mathrm{max\_norm}, which every renderer reads."""
+    from quizzer.exercises import generate
+
+    for kind in ALL:
+        for d in (1, 2, 3):
+            e = generate(kind, 1, d)
+            texts = (e.prompt_zh, e.prompt_en, e.solution_zh, e.solution_en,
+                     *(t for m in e.misconceptions for t in (m.feedback_zh, m.feedback_en)))
+            assert not any(re.search(r"\\text\{[^}]*\\_", t) for t in texts), kind

@@ -53,7 +53,7 @@ def _attempt(rng: random.Random, difficulty: int) -> Draft:
         mis("per-tensor-clipping", entry * min(1.0, max_norm / own), "按单个张量自己的范数裁剪了；`clip_grad_norm_` 把所有梯度拼成一个向量，用同一个系数缩放。", "You clipped this tensor by its own norm; `clip_grad_norm_` treats all gradients as one vector and scales them by one common factor."),
         mis("clipped-by-value", max(-max_norm, min(max_norm, entry)), "这是按值裁剪（`clip_grad_value_`）；按范数裁剪保持方向，整体缩放。", "That is clipping by value (`clip_grad_value_`); clipping by norm keeps the direction and rescales everything."),
         mis("used-l1-norm", entry * min(1.0, max_norm / l1), "用了 $L^1$ 范数；默认 `norm_type=2`。", "You used the L1 norm; the default is `norm_type=2`."),
-        mis("forgot-max-norm", entry / total, "只除以了总范数，还要乘 `max_norm`：系数是 $\\text{max\\_norm}/\\|g\\|$。", "You only divided by the total norm; the factor is $\\text{max\\_norm}/\\|g\\|$."),
+        mis("forgot-max-norm", entry / total, "只除以了总范数，还要乘 `max_norm`：系数是 $\\mathrm{max\\_norm}/\\|g\\|$。", "You only divided by the total norm; the factor is $\\mathrm{max\\_norm}/\\|g\\|$."),
     ]
     if coef >= 1.0:
         cands.insert(0, mis("scaled-up", entry * max_norm / total, "总范数小于 `max_norm` 时梯度不变：系数被截断为 $\\min(\\cdot, 1)$，不会放大。", "When the total norm is below `max_norm` the gradients are left alone: the factor is capped at 1, never enlarged."))

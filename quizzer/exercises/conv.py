@@ -146,9 +146,9 @@ def transpose_output_size(rng: random.Random, difficulty: int) -> Draft:
     g = lambda i, k, s, p, op, d: (i - 1) * s - 2 * p + d * (k - 1) + op + 1  # noqa: E731
     forward = (i + 2 * p - d * (k - 1) - 1) // s + 1 if i + 2 * p >= d * (k - 1) + 1 else 0
     cands = [
-        mis("used-conv-formula", forward, "用了普通卷积的公式；转置卷积是反过来的：$(i-1)s - 2p + d(k-1) + \\text{output\\_padding} + 1$。",
+        mis("used-conv-formula", forward, "用了普通卷积的公式；转置卷积是反过来的：$(i-1)s - 2p + d(k-1) + \\mathrm{output\\_padding} + 1$。",
             "You used the forward convolution formula; a transposed convolution inverts it: "
-            "$(i-1)s - 2p + d(k-1) + \\text{output\\_padding} + 1$."),
+            "$(i-1)s - 2p + d(k-1) + \\mathrm{output\\_padding} + 1$."),
         mis("forgot-output-padding", g(i, k, s, p, 0, d), "忘了 `output_padding`：它在一侧额外加上这么多行/列。",
             "You forgot `output_padding`: it adds that many rows/columns on one side."),
         mis("padding-once", g(i, k, s, p, op, d) + p, "只减了一次 $p$：转置卷积的填充在两侧各裁掉 $p$，共 $2p$。",
@@ -168,10 +168,10 @@ def transpose_output_size(rng: random.Random, difficulty: int) -> Draft:
               f"A decoder applies the transposed convolution `nn.ConvTranspose2d(128, 64, {args})` to a ${_tex(i)}$ "
               "feature map. What is the output side length?")
     solution = (
-        "转置卷积把普通卷积的尺寸关系反过来：$o = (i-1)s - 2p + d(k-1) + \\text{output\\_padding} + 1$。"
+        "转置卷积把普通卷积的尺寸关系反过来：$o = (i-1)s - 2p + d(k-1) + \\mathrm{output\\_padding} + 1$。"
         f"这里的 `padding` 是从输出两侧裁掉的行数。\n\n$o = {step}$",
         "A transposed convolution inverts the size relation of a convolution: "
-        "$o = (i-1)s - 2p + d(k-1) + \\text{output\\_padding} + 1$, where `padding` is cropped from both sides "
+        "$o = (i-1)s - 2p + d(k-1) + \\mathrm{output\\_padding} + 1$, where `padding` is cropped from both sides "
         f"of the output.\n\n$o = {step}$",
     )
     return _draft(prompt, solution, _size_answer(o), cands,
