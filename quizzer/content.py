@@ -150,18 +150,23 @@ def _find_line(lines: list[str], pattern: str, start: int = 0, default: int = 1)
 _CONTROL = re.compile(r"[\x00-\x08\x09\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def _control_problems(shown: str, text: str) -> list[Problem]:
+    problems = []
+    for n, line in enumerate(text.split("\n"), start=1):  # not splitlines(): it splits on \f and \v too
+        bad = _CONTROL.search(line)
+        if bad:
+            problems.append((shown, n, f"control character U+{ord(bad.group()):04X} in the text (a LaTeX backslash "
+                                       "read as an escape, such as \\a or \\t, when the file was written?)"))
+    return problems
+
+
 def parse_card(path: Path, topic: str, text: str, known_exercises: set[str] | None = None) -> tuple[CardSpec | None, list[Problem]]:
     """Parse one card file; return the card (None if unusable) and every problem found."""
     shown = _display(path)
     problems: list[Problem] = []
     lines = text.splitlines()
-    for n, line in enumerate(text.split("\n") if _CONTROL.search(text) else (), start=1):  # not splitlines():
-        bad = _CONTROL.search(line)  # it splits on \f and \v too
-        if bad:
-            problems.append((shown, n, f"control character U+{ord(bad.group()):04X} in the text (a LaTeX backslash "
-                                       "read as an escape, such as \\a or \\t, when the file was written?)"))
-    if problems:
-        return None, problems
+    if _CONTROL.search(text):
+        return None, _control_problems(shown, text)
     if not lines or lines[0].strip() != "+++":
         return None, [(shown, 1, "a card must start with TOML front matter between '+++' lines")]
     try:

@@ -292,7 +292,7 @@ def _plain_words(markdown: str) -> str:
 
 def test_pdf_sheet_holds_every_problem_and_the_code_rebuilds_it(tmp_path):
     s = spec(count=15, seed=31)
-    files = write_sheet(build_sheet(s), tmp_path / "sheet.pdf", today=TODAY)
+    files = write_sheet(s, tmp_path / "sheet.pdf", today=TODAY)
     assert files.key_path == tmp_path / "sheet-key.pdf"
     assert files.path.read_bytes().startswith(b"%PDF-") and files.key_path.read_bytes().startswith(b"%PDF-")
     text, key_text = _pdf_text(files.path), _pdf_text(files.key_path)
@@ -300,7 +300,7 @@ def test_pdf_sheet_holds_every_problem_and_the_code_rebuilds_it(tmp_path):
     for p in files.sheet.problems:
         assert _plain_words(p.exercise.prompt_en) in text, p.exercise.prompt_en
         assert p.exercise.answer.display() in key_text
-    again = write_sheet(build_sheet(SheetSpec.from_code(s.code)), tmp_path / "again.pdf", today=TODAY)
+    again = write_sheet(SheetSpec.from_code(s.code), tmp_path / "again.pdf", today=TODAY)
     assert _pdf_text(again.path) == text and _pdf_text(again.key_path) == key_text
 
 
@@ -313,7 +313,7 @@ def test_a_chinese_pdf_has_real_glyphs_where_the_text_is(tmp_path):
     from PIL import Image
     from pypdf import PdfReader
 
-    files = write_sheet(build_sheet(spec(count=5, seed=3, lang="zh")), tmp_path / "zh.pdf", today=TODAY, lang="zh")
+    files = write_sheet(spec(count=5, seed=3, lang="zh"), tmp_path / "zh.pdf", today=TODAY)
     assert not files.warnings
     fonts = {str(f.get("/BaseFont", "")) for page in PdfReader(str(files.path)).pages
              for f in (page["/Resources"]["/Font"].get_object()).values()
@@ -334,15 +334,14 @@ def test_a_chinese_pdf_has_real_glyphs_where_the_text_is(tmp_path):
 def test_a_chinese_pdf_without_a_cjk_font_falls_back_to_english(tmp_path, monkeypatch):
     monkeypatch.setattr(sheet_render, "find_cjk_font", lambda: None)
     base = spec(count=3, seed=3, lang="zh")
-    files = write_sheet(lambda lang: build_sheet(SheetSpec(base.kinds, base.count, base.difficulty, base.seed, lang)),
-                        tmp_path / "s.pdf", today=TODAY, lang="zh")
+    files = write_sheet(base, tmp_path / "s.pdf", today=TODAY)
     assert files.sheet.spec.lang == "en"
     assert "fonts-noto-cjk" in files.warnings[0] and "English" in files.warnings[0]
     assert "Deep-learning exercises" in _pdf_text(files.path)
 
 
 def test_bad_output_paths_leave_no_file_and_keep_the_old_one(tmp_path):
-    sheet = build_sheet(spec(count=2))
+    sheet = spec(count=2)
     with pytest.raises(ExportError, match="does not exist"):
         write_sheet(sheet, tmp_path / "missing" / "s.pdf", today=TODAY)
     with pytest.raises(ExportError, match="cannot tell the format"):
@@ -370,3 +369,11 @@ def test_no_escaped_underscore_inside_text_in_exercises():
             texts = (e.prompt_zh, e.prompt_en, e.solution_zh, e.solution_en,
                      *(t for m in e.misconceptions for t in (m.feedback_zh, m.feedback_en)))
             assert not any(re.search(r"\\text\{[^}]*\\_", t) for t in texts), kind
+
+
+def test_markdown_blocks_become_balanced_typst_that_typesets():
+    from quizzer.export.sheet_render import _pdf, markdown_to_typst
+
+    markup = markdown_to_typst("### Step 1\nsome $x^2$ and `code`\n\n- a $y_1$\n- **b**\n\n$$\\frac{1}{2}$$")
+    assert markup == '*Step 1*\n\nsome $x^2$ and #raw("code")\n\n- a $y_1$\n- *b*\n\n$ frac(1, 2) $'
+    assert _pdf(markup + "\n").startswith(b"%PDF-")

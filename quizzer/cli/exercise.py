@@ -123,7 +123,7 @@ def check(app: AppContext, kind: str, seed: int, difficulty: int, answer: str, l
     from quizzer.answers import check as check_answer
     from quizzer.exercises import generate
 
-    lg = lang or (app.lang_option if app.lang_option in ("zh", "en") else "en")
+    lg = app.one_lang(lang)
     ex = generate(kind, seed, difficulty)
     verdict = check_answer(ex, answer, lg)
     if as_json:

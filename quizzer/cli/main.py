@@ -106,6 +106,11 @@ class AppContext:
             self._settings = resolve_settings(db=self.db_option, profile=self.profile_option, lang=self.lang_option)
         return self._settings
 
+    def one_lang(self, lang: str | None) -> str:
+        """The language for output that has exactly one: the option, else the global --lang if it
+        is zh or en, else en."""
+        return lang or (self.lang_option if self.lang_option in ("zh", "en") else "en")
+
     def store(self, *, sync_bundled: bool = True) -> Any:
         """The opened database (brought to head, bundled content synced on first use)."""
         if self._store is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import secrets
@@ -15,10 +16,6 @@ from quizzer.cli.main import AppContext, pass_app
 __all__ = ["sheet"]
 
 _MAKE_OPTIONS = ("output", "fmt", "modules", "topics", "kinds", "count", "difficulty", "seed", "lang", "key", "code")
-
-
-def _lang(app: AppContext, lang: str | None) -> str:
-    return lang or (app.lang_option if app.lang_option in ("zh", "en") else "en")
 
 
 @click.group(invoke_without_command=True)
@@ -62,7 +59,7 @@ def sheet(ctx: click.Context, output: Path | None, fmt: str | None, modules: tup
         return
     if output is None:
         raise click.UsageError("missing option '-o' / '--output': the file to write, e.g. -o sheet.pdf")
-    from quizzer.export.sheet import SheetSpec, build_sheet, kinds_for
+    from quizzer.export.sheet import SheetSpec, kinds_for
     from quizzer.export.sheet_render import write_sheet
 
     app: AppContext = ctx.obj
@@ -72,13 +69,10 @@ def sheet(ctx: click.Context, output: Path | None, fmt: str | None, modules: tup
             raise click.UsageError("--code already fixes the problems; drop --module/--topic/--kind/--count/--difficulty/--seed")
         spec = SheetSpec.from_code(code)
         if lang is not None:
-            spec = SheetSpec(spec.kinds, spec.count, spec.difficulty, spec.seed, lang)
+            spec = dataclasses.replace(spec, lang=lang)
     else:
         spec = SheetSpec(kinds_for(kinds, modules, topics), count=count, difficulty=difficulty,
-                         seed=secrets.randbelow(1_000_000) if seed is None else seed, lang=_lang(app, lang))
-
-    def builder(lg: str):  # type: ignore[no-untyped-def]
-        return build_sheet(SheetSpec(spec.kinds, spec.count, spec.difficulty, spec.seed, lg))
+                         seed=secrets.randbelow(1_000_000) if seed is None else seed, lang=app.one_lang(lang))
 
     status = None
     if sys.stderr.isatty() and spec.count >= 30:
@@ -87,7 +81,7 @@ def sheet(ctx: click.Context, output: Path | None, fmt: str | None, modules: tup
         status = Console(stderr=True).status(f"typesetting {spec.count} problems…")
         status.start()
     try:
-        files = write_sheet(builder, output, fmt=fmt, key_path=key, today=dt.date.today(), lang=spec.lang)
+        files = write_sheet(spec, output, fmt=fmt, key_path=key, today=dt.date.today())
     finally:
         if status is not None:
             status.stop()

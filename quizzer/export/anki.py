@@ -40,7 +40,6 @@ from quizzer.export.files import write_atomically
 from quizzer.export.markup import markdown_to_html_many
 
 if TYPE_CHECKING:
-
     from quizzer.content import CardSpec, ContentBundle, TopicSpec
     from quizzer.exercises import Exercise
 

@@ -45,47 +45,32 @@ def _math_inline_rule(state: Any, silent: bool) -> bool:
 
 
 def _math_block_rule(state: Any, start: int, end: int, silent: bool) -> bool:
-    """A ``$$`` block starting a line and ending with ``$$`` at the end of the same or a later line."""
-    if state.sCount[start] - state.blkIndent >= 4:
-        return False
+    """A ``$$`` block starting a line and ending with ``$$`` at the end of the same or a later line
+    (:func:`_math_block_at` decides, for this parser and the bulk renderer alike)."""
     begin = state.bMarks[start] + state.tShift[start]
-    first = state.src[begin:state.eMarks[start]].rstrip()
-    if not first.startswith("$$"):
+    if state.sCount[start] - state.blkIndent >= 4 or not state.src.startswith("$$", begin):
         return False
-    rest = first[2:]
-    if rest.endswith("$$") and rest[:-2].strip():  # one line: $$ ... $$
-        if "$$" in rest[:-2]:
-            return False
-        content, close = rest[:-2], start
-    else:
-        if "$$" in rest:
-            return False  # "$$a$$ and more": inline display math in a paragraph
-        close = start
-        while True:
-            close += 1
-            if close >= end:
-                return False  # never closed: leave it to the paragraph
-            lo = state.bMarks[close] + state.tShift[close]
-            hi = state.eMarks[close]
-            if lo < hi and state.sCount[close] < state.blkIndent:
-                return False
-            line = state.src[lo:hi].rstrip()
-            if line.endswith("$$"):
-                if "$$" in line[:-2]:
-                    return False
-                middle = state.getLines(start + 1, close, state.sCount[start], False)
-                content = "\n".join(part for part in (rest, middle, line[:-2]) if part.strip())
-                break
+    lines = []
+    for n in range(start, end):
+        lo, hi = state.bMarks[n] + state.tShift[n], state.eMarks[n]
+        if n > start and lo < hi and state.sCount[n] < state.blkIndent:
+            break  # the enclosing block ends: no closing $$ inside it
+        lines.append(state.src[lo:hi])
+        if lines[-1].rstrip().endswith("$$") and (n > start or len(lines[-1].strip()) > 2):
+            break  # the closing line (or a one-line block)
+    block = _math_block_at(lines, 0)
+    if block is None:
+        return False
     if silent:
         return True
+    content, last = block
     token = state.push("math_block", "math", 0)
     token.block = True
     token.content = content
     token.markup = "$$"
-    token.map = [start, close + 1]
-    state.line = close + 1
+    token.map = [start, start + last + 1]
+    state.line = start + last + 1
     return True
-
 
 
 def markdown_parser() -> MarkdownIt:

@@ -14,14 +14,14 @@ file.  typst and latex2mathml are imported only when used.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import html
 import os
 import re
 import shutil
 import subprocess
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from typing import Any
 from quizzer.errors import ExportError
 from quizzer.exercises import Exercise
 from quizzer.export.files import write_all_atomically
-from quizzer.export.sheet import Sheet
+from quizzer.export.sheet import Sheet, SheetSpec, build_sheet
 
 __all__ = ["FORMATS", "SheetFiles", "find_cjk_font", "render_html", "render_markdown", "render_typst", "write_sheet"]
 
@@ -133,6 +133,7 @@ def _mathml(latex: str, display: bool) -> str:
         return f"<code>{html.escape(latex)}</code>"
 
 
+@functools.cache
 def _html_markdown() -> Any:
     from quizzer.export.markup import markdown_parser
 
@@ -197,21 +198,29 @@ def _typst_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def markdown_to_typst(text: str) -> str:
-    """Card/exercise Markdown as Typst markup: paragraphs, emphasis, code, lists and math."""
+@functools.cache
+def _parser() -> Any:
+    """One markdown-it parser for the whole process: building it costs more than parsing a text."""
     from quizzer.export.markup import markdown_parser
 
-    tokens = markdown_parser().parse(text)
+    return markdown_parser()
+
+
+def markdown_to_typst(text: str) -> str:
+    """Card/exercise Markdown as Typst markup: paragraphs, emphasis, code, lists and math."""
+    tokens = _parser().parse(text)
     out: list[str] = []
     lists: list[str] = []
     for tok in tokens:
         t = tok.type
         if t == "inline":
             out.append(_typst_inline(tok.children or []))
-        elif t in ("paragraph_close", "heading_close"):
+        elif t == "paragraph_close":
             out.append("\n" if lists else "\n\n")
         elif t == "heading_open":
-            out.append("*")
+            out.append("*")  # a heading inside a problem is set in bold, not as a document heading
+        elif t == "heading_close":
+            out.append("*\n\n")
         elif t == "bullet_list_open":
             lists.append("-")
         elif t == "ordered_list_open":
@@ -227,7 +236,7 @@ def markdown_to_typst(text: str) -> str:
             out.append("#raw(block: true, " + _typst_string(tok.content.rstrip("\n")) + ")\n\n")
         elif t == "hr":
             out.append("#line(length: 100%)\n\n")
-    return "".join(out).replace("*\n\n", "*\n\n").strip()
+    return "".join(out).strip()
 
 
 def _typst_inline(children: list[Any]) -> str:
@@ -300,6 +309,7 @@ def render_typst(sheet: Sheet, *, key: bool, today: dt.date, cjk_font: str | Non
     return "\n\n".join(out) + "\n"
 
 
+@functools.cache
 def find_cjk_font() -> str | None:
     """The family name of an installed font with Chinese glyphs, or None."""
     preferred = ["Noto Serif CJK SC", "Noto Sans CJK SC", "Source Han Serif SC", "Source Han Sans SC",
@@ -341,13 +351,10 @@ def _scan_font_folders() -> str | None:
 def _pdf(source: str) -> bytes:
     import typst
 
-    with tempfile.TemporaryDirectory(prefix="quizzer-sheet-") as tmp:
-        src = Path(tmp) / "sheet.typ"
-        src.write_text(source, encoding="utf-8")
-        try:
-            return typst.compile(str(src), root=tmp)
-        except Exception as exc:  # typst raises its own error types
-            raise ExportError(f"Typst could not typeset the sheet: {str(exc).strip().splitlines()[0]}") from exc
+    try:
+        return typst.compile(source.encode("utf-8"))  # in memory: no source file, no output file
+    except Exception as exc:  # typst raises its own error types
+        raise ExportError(f"Typst could not typeset the sheet: {str(exc).strip().splitlines()[0]}") from exc
 
 
 # --------------------------------------------------------------------------- files
@@ -386,16 +393,15 @@ def _check_target(path: Path) -> None:
 
 
 def write_sheet(
-    sheet_or_builder: Sheet | Callable[[str], Sheet],
+    spec: SheetSpec,
     output: Path | str,
     *,
     fmt: str | None = None,
     key_path: Path | str | None = None,
     today: dt.date,
-    lang: str = "en",
 ) -> SheetFiles:
-    """Write a sheet and its key.  ``sheet_or_builder`` is a sheet, or a function from the language
-    actually used to the sheet (so a Chinese PDF without a CJK font can fall back to English)."""
+    """Build the sheet ``spec`` stands for and write it with its key.  A Chinese PDF on a machine
+    without a CJK font is written in English instead (the warning says so and what to install)."""
     output = Path(output)
     fmt = output_format(output, fmt)
     key = Path(key_path) if key_path is not None else default_key_path(output)
@@ -405,12 +411,12 @@ def write_sheet(
         raise ExportError("the sheet and its key would be the same file; choose another --key")
     warnings: list[str] = []
     cjk = None
-    if fmt == "pdf" and lang == "zh":
+    if fmt == "pdf" and spec.lang == "zh":
         cjk = find_cjk_font()
         if cjk is None:
             warnings.append(f"{CJK_FONT_HINT}; writing the sheet in English")
-            lang = "en"
-    sheet = sheet_or_builder(lang) if callable(sheet_or_builder) else sheet_or_builder
+            spec = dataclasses.replace(spec, lang="en")
+    sheet = build_sheet(spec)
     if fmt == "md":
         docs = [render_markdown(sheet, key=k, today=today).encode() for k in (False, True)]
     elif fmt == "html":

@@ -19,7 +19,6 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import sys  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -41,6 +40,7 @@ from quizzer.export.anki import (  # noqa: E402
     prepare_notes,
     write_package,
 )
+from tests.benchmarks.timing import best  # noqa: E402
 
 VARIANTS = 20
 LANG = "both"
@@ -58,14 +58,6 @@ def genanki_alone(prepared, bundle, path: Path) -> None:
                                              guid=n.guid))
     genanki.Package([genanki.Deck(PARENT_DECK_ID, PARENT_DECK), *decks.values()]).write_to_file(str(path))
 
-
-def best(fn, repetitions: int) -> float:
-    times = []
-    for _ in range(repetitions):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -16,25 +16,17 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from quizzer.export.sheet import SheetSpec, build_sheet, kinds_for
 from quizzer.export.sheet_render import _pdf, find_cjk_font, render_typst, write_sheet
+from tests.benchmarks.timing import best
 
 BUDGET = 2.0
 TODAY = dt.date(2026, 12, 6)
 
-
-def best(fn, reps: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(reps):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:
@@ -51,9 +43,8 @@ def main() -> None:
                                                            for k in (False, True)], reps)
             sources = [render_typst(sheet, key=k, today=TODAY, cjk_font=font) for k in (False, True)]
             t_pdf = best(lambda sources=sources: [_pdf(s) for s in sources], reps)
-            t_total = best(lambda spec=spec, lang=lang: write_sheet(
-                lambda lg: build_sheet(SheetSpec(spec.kinds, spec.count, spec.difficulty, spec.seed, lg)),
-                Path(tmp) / f"sheet-{lang}.pdf", today=TODAY, lang=lang), reps)
+            t_total = best(lambda spec=spec, lang=lang: write_sheet(spec, Path(tmp) / f"sheet-{lang}.pdf", today=TODAY),
+                           reps)
             size = sum((Path(tmp) / n).stat().st_size for n in (f"sheet-{lang}.pdf", f"sheet-{lang}-key.pdf"))
             print(f"  {lang}: draw {t_draw * 1000:6.1f} ms · Markdown→Typst {t_typst * 1000:6.1f} ms · "
                   f"typeset {t_pdf * 1000:6.1f} ms · total {t_total:5.2f} s = {t_total / BUDGET:.2f}× the {BUDGET:.0f} s "
